@@ -1,0 +1,25 @@
+"""Tacitus: news text in, PLOVER/CAMEO political events out, with evidence."""
+
+from tacitus.coder import CodedArticle, Coder, code_articles, code_text, get_coder
+from tacitus.records import Actor, Article, Attribution, Event, Location, Modality, Quote
+from tacitus.settings import DEFAULT_SETTINGS, Settings
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_SETTINGS",
+    "Actor",
+    "Article",
+    "Attribution",
+    "CodedArticle",
+    "Coder",
+    "Event",
+    "Location",
+    "Modality",
+    "Quote",
+    "Settings",
+    "__version__",
+    "code_articles",
+    "code_text",
+    "get_coder",
+]

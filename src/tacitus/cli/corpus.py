@@ -1,0 +1,1 @@
+"""Corpus commands: ingest, events, export, trend, actors, dyads, compare, store."""

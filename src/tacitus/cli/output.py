@@ -1,0 +1,122 @@
+"""Writers for event output: JSONL, JSON, CSV and a readable table."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from types import TracebackType
+from typing import IO, Any
+
+import click
+
+from tacitus.records import Event
+
+FLAT_COLUMNS = [
+    "id", "article_id", "date", "event", "mode", "cameo", "quad_class", "goldstein",
+    "source_code", "source_sector", "source_name", "source_text",
+    "target_code", "target_sector", "target_name", "target_text",
+    "negated", "future", "hypothetical", "historical", "said_by", "according_to",
+    "in_quote", "confidence", "rule", "mentions", "text",
+]
+
+
+def echo_problem(message: str) -> None:
+    click.echo(f"tacitus: {message}", err=True)
+
+
+def _join(values: list[Any]) -> str:
+    return ";".join("" if v is None else str(v) for v in values)
+
+
+def flat_row(event: Event) -> dict[str, Any]:
+    m, a = event.modality, event.attribution
+    return {
+        "id": event.id, "article_id": event.article_id, "date": event.date,
+        "event": event.event, "mode": event.mode, "cameo": event.cameo,
+        "quad_class": event.quad_class, "goldstein": event.goldstein,
+        "source_code": _join([x.code for x in event.source]),
+        "source_sector": _join([x.sector for x in event.source]),
+        "source_name": _join([x.name for x in event.source]),
+        "source_text": _join([x.text for x in event.source]),
+        "target_code": _join([x.code for x in event.target]),
+        "target_sector": _join([x.sector for x in event.target]),
+        "target_name": _join([x.name for x in event.target]),
+        "target_text": _join([x.text for x in event.target]),
+        "negated": m.negated, "future": m.future, "hypothetical": m.hypothetical,
+        "historical": m.historical,
+        "said_by": (a.said_by.name or a.said_by.text) if a.said_by else None,
+        "according_to": a.according_to, "in_quote": a.in_quote,
+        "confidence": event.confidence, "rule": event.rule, "mentions": event.mentions,
+        "text": event.text,
+    }
+
+
+def _actor_label(actors: Any) -> str:
+    return " + ".join(
+        "-".join(p for p in (x.code or "?", x.sector or "") if p) + (f" ({x.name})" if x.name else "")
+        for x in actors
+    ) or "-"
+
+
+class EventWriter:
+    """Context manager writing events in one of the output formats."""
+
+    def __init__(self, fmt: str, out: str | None) -> None:
+        self.fmt = fmt
+        self.out = out
+        self._fh: IO[str] = sys.stdout
+        self._rows: list[Event] = []
+        self._csv: Any = None
+        self._first = True
+
+    def __enter__(self) -> EventWriter:
+        if self.out:
+            try:
+                self._fh = open(self.out, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            except OSError as exc:
+                raise click.ClickException(f"cannot write {self.out}: {exc.strerror}") from None
+        if self.fmt == "csv":
+            self._csv = csv.DictWriter(self._fh, fieldnames=FLAT_COLUMNS)
+            self._csv.writeheader()
+        elif self.fmt == "json":
+            self._fh.write("[")
+        return self
+
+    def write(self, event: Event) -> None:
+        if self.fmt == "jsonl":
+            self._fh.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            self._fh.write(("\n" if self._first else ",\n") + json.dumps(event.to_dict(), ensure_ascii=False))
+        elif self.fmt == "csv":
+            self._csv.writerow(flat_row(event))
+        else:
+            self._rows.append(event)
+        self._first = False
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.fmt == "json":
+            self._fh.write("\n]\n")
+        elif self.fmt == "table":
+            self._print_table()
+        self._fh.flush()
+        if self._fh is not sys.stdout:
+            self._fh.close()
+
+    def _print_table(self) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("date", "event", "source", "target", "cameo", "gold.", "mod.", "evidence", show_lines=True)
+        for e in self._rows:
+            mods = [k for k, v in vars(e.modality).items() if v]
+            table.add_row(
+                e.date or "", e.event + (f"/{e.mode}" if e.mode else ""), _actor_label(e.source),
+                _actor_label(e.target), e.cameo, f"{e.goldstein:+.1f}", ",".join(mods),
+                e.text[:160],
+            )
+        Console(file=self._fh, width=160 if self._fh is not sys.stdout else None).print(table)
+        if not self._rows:
+            self._fh.write("no events\n")

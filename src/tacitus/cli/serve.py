@@ -1,0 +1,1 @@
+"""`tacitus serve`: the HTTP API and dashboard."""
