@@ -1,0 +1,69 @@
+"""WARC archives (plain or gzipped) to Articles: each HTML response through the HTML reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
+
+from tacitus.ingest.base import MAX_TEXT_BYTES, Item, ReadProblem
+from tacitus.ingest.html import looks_like_html, read_html
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_BAD_ARCHIVE = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    ValueError,
+    EOFError,
+    OSError,
+    zlib.error,
+)
+
+
+def looks_like_warc(data: bytes) -> bool:
+    return data.startswith(b"WARC/")
+
+
+def read_warc(data: bytes, where: str, *, published: dt.date | None = None) -> Iterator[Item]:
+    """Articles from the HTML response records; other responses are ReadProblems at their offset.
+
+    Request, metadata, warcinfo and other non-response records are skipped silently.
+    """
+    records = ArchiveIterator(io.BytesIO(data))
+    offset = 0
+    try:
+        for record in records:
+            if record.rec_type != "response":
+                continue
+            offset = records.get_record_offset()
+            yield _read_response(record, f"{where}@{offset}", published=published)
+    except _BAD_ARCHIVE as exc:
+        yield ReadProblem(f"{where}@{offset}", f"corrupt WARC record ({_reason(exc)})")
+
+
+def _read_response(record: Any, loc: str, *, published: dt.date | None) -> Item:
+    http = record.http_headers
+    if http is None:
+        return ReadProblem(loc, "not HTML (no HTTP headers)")
+    status = http.get_statuscode()
+    if not str(status).startswith("2"):
+        return ReadProblem(loc, f"HTTP status {status}, not a page")
+    ctype = (http.get_header("Content-Type") or "").strip()
+    payload = record.content_stream().read(MAX_TEXT_BYTES + 1)
+    if len(payload) > MAX_TEXT_BYTES:
+        return ReadProblem(loc, f"response body larger than {MAX_TEXT_BYTES // 1_000_000} MB")
+    media = ctype.split(";")[0].strip().lower()
+    if media not in HTML_TYPES and not (not media and looks_like_html(payload)):
+        return ReadProblem(loc, f"not HTML (content-type {ctype or 'missing'})")
+    url = record.rec_headers.get_header("WARC-Target-URI") or None
+    return read_html(payload, loc, url=url, published=published)
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
