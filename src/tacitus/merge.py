@@ -1,0 +1,117 @@
+"""Cross-article merging: which event mentions report the same real-world event.
+
+The rule (documented in docs/corpus.md):
+
+Two mentions report the same event when
+1. they have the same PLOVER type and compatible modes (equal, or one unknown);
+2. they have the same dyad: the code and sector of the first source actor and of the first
+   target actor. For reciprocal mentions and symmetric types (CONSULT: a call or meeting
+   has no direction) the dyad is unordered, so the Iranian and the Russian readout of one
+   call agree;
+3. their dates (event date, else the article's publication date) are at most
+   ``window_days`` apart; a mention without a usable date is never merged;
+4. their places are compatible: equal country (and name when both are named), or at least
+   one of them unknown.
+
+A new mention joins the candidate merged event whose date is closest; otherwise it starts
+a new merged event. Mentions from one article may join the same merged event; the
+``mentions`` count of a merged event counts the distinct articles (reports) behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tacitus.records import Event
+
+DEFAULT_WINDOW_DAYS = 2
+SYMMETRIC_TYPES = frozenset({"CONSULT"})
+
+
+@dataclass(frozen=True)
+class MergeRule:
+    """How mentions are merged: the date window and the types without direction."""
+
+    window_days: int = DEFAULT_WINDOW_DAYS
+    symmetric_types: frozenset[str] = field(default=SYMMETRIC_TYPES)
+
+
+DEFAULT_RULE = MergeRule()
+
+
+def _side(actors: Iterable[object]) -> str:
+    first = next(iter(actors), None)
+    if first is None:
+        return "-"
+    code = getattr(first, "code", None) or "?"
+    sector = getattr(first, "sector", None) or ""
+    return f"{code}/{sector}"
+
+
+def event_day(event: Event) -> str:
+    """The day an event happened as YYYY-MM-DD, or '' when unknown or imprecise."""
+    for value in (event.date, event.published):
+        if value and parse_day(value[:10]) is not None:
+            return value[:10]
+    return ""
+
+
+def parse_day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def merge_key(event: Event, rule: MergeRule = DEFAULT_RULE) -> str:
+    """The part of the rule that must be equal: type and dyad (unordered when symmetric)."""
+    src, tgt = _side(event.source), _side(event.target)
+    if event.reciprocal or event.event in rule.symmetric_types:
+        src, tgt = sorted((src, tgt))
+    return f"{event.event}|{src}|{tgt}"
+
+
+def location_key(event: Event) -> str:
+    loc = event.location
+    if loc is None:
+        return ""
+    return f"{loc.country or ''}|{loc.name or ''}"
+
+
+def places_compatible(a: str, b: str) -> bool:
+    """Location keys ("COUNTRY|name") agree: one is unknown, or countries and names match."""
+    if not a or not b:
+        return True
+    ca, na = a.split("|", 1)
+    cb, nb = b.split("|", 1)
+    if ca and cb and ca != cb:
+        return False
+    return not (na and nb and na != nb)
+
+
+def modes_compatible(a: str | None, b: str | None) -> bool:
+    return not a or not b or a == b
+
+
+def window(day: str, rule: MergeRule = DEFAULT_RULE) -> tuple[str, str] | None:
+    """The range of days a mention of ``day`` may merge with, or None when undated."""
+    parsed = parse_day(day) if day else None
+    if parsed is None:
+        return None
+    delta = dt.timedelta(days=rule.window_days)
+    return (parsed - delta).isoformat(), (parsed + delta).isoformat()
+
+
+def day_distance(a: str, b: str) -> int:
+    da, db = parse_day(a), parse_day(b)
+    if da is None or db is None:
+        return 10**6
+    return abs((da - db).days)
+
+
+def merged_id(mention_id: str) -> str:
+    """The id of the merged event a mention starts (stable: derived from that mention)."""
+    return "m" + hashlib.sha1(f"merged\x1f{mention_id}".encode()).hexdigest()[:15]
