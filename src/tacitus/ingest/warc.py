@@ -16,8 +16,12 @@ from tacitus.ingest.base import MAX_TEXT_BYTES, Item, ReadProblem
 from tacitus.ingest.html import looks_like_html, read_html
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# warcio meets some malformed headers with AttributeError or TypeError, not its own errors.
 _BAD_ARCHIVE = (
     ArchiveLoadFailed,
+    AttributeError,
+    TypeError,
+    IndexError,
     StatusAndHeadersParserException,
     ValueError,
     EOFError,
@@ -36,28 +40,36 @@ def read_warc(data: bytes, where: str, *, published: dt.date | None = None) -> I
     Request, metadata, warcinfo and other non-response records are skipped silently.
     """
     records = ArchiveIterator(io.BytesIO(data))
-    offset = 0
-    try:
-        for record in records:
-            if record.rec_type != "response":
-                continue
+    stream = iter(records)
+    end = 0  # where the last good record ended: the place to blame for a broken one
+    while True:
+        try:
+            record = next(stream)
+            payload = b""
+            if record.rec_type == "response":
+                payload = record.content_stream().read(MAX_TEXT_BYTES + 1)
+            # Only after the read: asking for the offset skips to the end of the record.
             offset = records.get_record_offset()
-            yield _read_response(record, f"{where}@{offset}", published=published)
-    except _BAD_ARCHIVE as exc:
-        yield ReadProblem(f"{where}@{offset}", f"corrupt WARC record ({_reason(exc)})")
+            end = offset + records.get_record_length()
+        except StopIteration:
+            return
+        except _BAD_ARCHIVE as exc:
+            yield ReadProblem(f"{where}@{end}", f"corrupt WARC record ({_reason(exc)})")
+            return
+        if record.rec_type == "response":
+            yield _read_response(record, payload, f"{where}@{offset}", published=published)
 
 
-def _read_response(record: Any, loc: str, *, published: dt.date | None) -> Item:
+def _read_response(record: Any, payload: bytes, loc: str, *, published: dt.date | None) -> Item:
     http = record.http_headers
     if http is None:
         return ReadProblem(loc, "not HTML (no HTTP headers)")
     status = http.get_statuscode()
     if not str(status).startswith("2"):
         return ReadProblem(loc, f"HTTP status {status}, not a page")
-    ctype = (http.get_header("Content-Type") or "").strip()
-    payload = record.content_stream().read(MAX_TEXT_BYTES + 1)
     if len(payload) > MAX_TEXT_BYTES:
         return ReadProblem(loc, f"response body larger than {MAX_TEXT_BYTES // 1_000_000} MB")
+    ctype = (http.get_header("Content-Type") or "").strip()
     media = ctype.split(";")[0].strip().lower()
     if media not in HTML_TYPES and not (not media and looks_like_html(payload)):
         return ReadProblem(loc, f"not HTML (content-type {ctype or 'missing'})")
