@@ -14,7 +14,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from tacitus.cli import coding, corpus, serve  # noqa: F401
+    from tacitus.cli import coding, corpus, dask_cmd, serve  # noqa: F401
 
 
 _register()
