@@ -7,6 +7,7 @@ import gzip
 import io
 from pathlib import Path
 
+import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -99,6 +100,21 @@ def test_broken_record_keeps_what_was_read_and_reports_the_rest(tmp_path: Path) 
         assert isinstance(problem, ReadProblem)
         assert problem.where.startswith(f"{path}@")
         assert problem.reason.startswith("corrupt WARC record")
+
+
+def test_wrong_content_length_is_reported_not_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, offsets = _warc(gzipped=False)
+    path = tmp_path / "short.warc"
+    path.write_bytes(data.replace(b"Content-Length: 429", b"Content-Length: 420", 1))
+    problem, article, *_ = list(read_inputs([str(path)]))
+    assert problem == ReadProblem(
+        f"{path}@{offsets[0]}",
+        "record not followed by a blank line (wrong Content-Length?); it may be cut",
+    )
+    assert isinstance(article, Article)
+    assert capsys.readouterr().err == ""
 
 
 def test_not_a_warc_is_a_problem(tmp_path: Path) -> None:

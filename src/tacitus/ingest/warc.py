@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import zlib
@@ -29,6 +30,8 @@ _BAD_ARCHIVE = (
     zlib.error,
 )
 
+_MISALIGNED = "record not followed by a blank line (wrong Content-Length?); it may be cut"
+
 
 def looks_like_warc(data: bytes) -> bool:
     return data.startswith(b"WARC/")
@@ -43,19 +46,27 @@ def read_warc(data: bytes, where: str, *, published: dt.date | None = None) -> I
     stream = iter(records)
     end = 0  # where the last good record ended: the place to blame for a broken one
     while True:
+        warnings = records.err_count
         try:
-            record = next(stream)
-            payload = b""
-            if record.rec_type == "response":
-                payload = record.content_stream().read(MAX_TEXT_BYTES + 1)
-            # Only after the read: asking for the offset skips to the end of the record.
-            offset = records.get_record_offset()
-            end = offset + records.get_record_length()
+            # warcio writes its "Content-Length is invalid" warning to stderr; library code
+            # must not print, so it is silenced here and reported as a problem below.
+            with contextlib.redirect_stderr(io.StringIO()):
+                record = next(stream)
+                payload = b""
+                if record.rec_type == "response":
+                    payload = record.content_stream().read(MAX_TEXT_BYTES + 1)
+                # Only after the read: asking for the offset skips to the end of the record.
+                offset = records.get_record_offset()
         except StopIteration:
+            if records.err_count > warnings:
+                yield ReadProblem(f"{where}@{end}", _MISALIGNED)
             return
         except _BAD_ARCHIVE as exc:
             yield ReadProblem(f"{where}@{end}", f"corrupt WARC record ({_reason(exc)})")
             return
+        if records.err_count > warnings:
+            yield ReadProblem(f"{where}@{offset}", _MISALIGNED)
+        end = offset + records.get_record_length()
         if record.rec_type == "response":
             yield _read_response(record, payload, f"{where}@{offset}", published=published)
 
