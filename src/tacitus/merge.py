@@ -24,8 +24,12 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from tacitus.records import Event
+
+if TYPE_CHECKING:
+    from tacitus.store import Store
 
 DEFAULT_WINDOW_DAYS = 2
 SYMMETRIC_TYPES = frozenset({"CONSULT"})
@@ -115,3 +119,67 @@ def day_distance(a: str, b: str) -> int:
 def merged_id(mention_id: str) -> str:
     """The id of the merged event a mention starts (stable: derived from that mention)."""
     return "m" + hashlib.sha1(f"merged\x1f{mention_id}".encode()).hexdigest()[:15]
+
+
+def _actor_label(actor: dict[str, Any]) -> str:
+    name = actor.get("name") or actor.get("actorText") or "?"
+    code = "-".join(p for p in (actor.get("code"), actor.get("sector")) if p)
+    return f"{name} ({code})" if code else name
+
+
+def _topic(record: dict[str, Any]) -> str:
+    src = "+".join(a.get("code") or "?" for a in record.get("source") or []) or "-"
+    tgt = "+".join(a.get("code") or "?" for a in record.get("target") or []) or "-"
+    contexts = record.get("context") or []
+    extra = f" [{', '.join(contexts)}]" if contexts else ""
+    return f"{record['event']} {src}->{tgt}{extra}"
+
+
+def compare_readouts(store: Store, event_id: str) -> dict[str, Any] | None:
+    """Side by side, what each article reporting a merged event adds to the others.
+
+    For each article: its sentences about the event, and the topics (other events),
+    actors and quotes found in that article only.
+    """
+    merged = store.event(event_id)
+    if merged is None:
+        return None
+    if "mention_ids" not in merged:  # a mention id: compare its merged event
+        parent = merged.get("merged_id")
+        merged = store.event(parent) if parent else None
+        if merged is None:
+            return None
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for mention in merged["mentions"]:
+        by_article.setdefault(mention["article_id"], []).append(mention)
+    accounts: list[dict[str, Any]] = []
+    for article_id, mentions in by_article.items():
+        art = store.article(article_id) or {"id": article_id, "events": [], "actors": []}
+        accounts.append(
+            {
+                "article_id": article_id,
+                "title": art.get("title"),
+                "publisher": art.get("publisher"),
+                "published": art.get("published"),
+                "url": art.get("url"),
+                "sentences": [m["text"] for m in mentions],
+                "topics": sorted({_topic(e) for e in art["events"]}),
+                "actors": sorted({_actor_label(a) for a in art["actors"]}),
+                "quotes": [
+                    {
+                        "speaker": _actor_label(q["speaker"]) if q.get("speaker") else None,
+                        "text": q["text"],
+                    }
+                    for q in art.get("quotes", [])
+                ],
+            }
+        )
+    for account in accounts:
+        others = [a for a in accounts if a is not account]
+        for key in ("topics", "actors"):
+            seen: set[str] = set()
+            for other in others:
+                seen.update(other[key])
+            account[f"{key}_only_here"] = [x for x in account[key] if x not in seen]
+    summary = {k: v for k, v in merged.items() if k != "mentions"}
+    return {"event": summary, "accounts": accounts}

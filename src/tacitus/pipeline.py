@@ -1,0 +1,269 @@
+"""Parallel ingest: read inputs, skip what is stored, code in worker processes, store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+
+from tacitus.coder import CodedArticle, Coder, get_coder
+from tacitus.ingest import ReadProblem, read_inputs
+from tacitus.records import Article
+from tacitus.settings import DEFAULT_SETTINGS, Settings
+from tacitus.store import IngestStats, Store
+
+CHUNK_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Counts so far, passed to the progress callback after each stored chunk."""
+
+    read: int
+    coded: int
+    skipped: int
+    failed: int
+    events: int
+    elapsed: float
+    total: int | None = None
+
+    @property
+    def done(self) -> int:
+        return self.coded + self.skipped + self.failed
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest did, for the summary line."""
+
+    read: int = 0
+    coded: int = 0
+    skipped: int = 0
+    replaced: int = 0
+    failed: int = 0
+    events: int = 0
+    merged_new: int = 0
+    seconds: float = 0.0
+    reasons: tuple[tuple[str, int], ...] = field(default=())
+
+    @property
+    def rate(self) -> float:
+        return self.coded / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        failed = f"failed {self.failed}"
+        if self.reasons:
+            failed += " (" + ", ".join(f"{r}: {n}" for r, n in self.reasons) + ")"
+        replaced = f" ({self.replaced} replaced)" if self.replaced else ""
+        return (
+            f"read {self.read}, coded {self.coded}{replaced}, skipped {self.skipped} "
+            f"(already stored), {failed}, events {self.events}, new merged events "
+            f"{self.merged_new} in {self.seconds:.1f} s ({self.rate:.1f} articles/s)"
+        )
+
+
+def reason_kind(reason: str) -> str:
+    """The kind of a problem, without its details: 'malformed JSON (...)' -> 'malformed JSON'."""
+    return reason.split(" (", 1)[0].split(":", 1)[0].strip() or "unknown"
+
+
+def estimate_total(inputs: Iterable[str]) -> int | None:
+    """The number of articles when cheap to know (JSONL lines, plain files), else None."""
+    total = 0
+    for raw in inputs:
+        path = Path(raw)
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            name = f.name.lower()
+            if name.startswith(".") and path.is_dir():
+                continue
+            if name.endswith((".jsonl", ".ndjson")):
+                try:
+                    with f.open("rb") as fh:
+                        total += sum(1 for line in fh if line.strip())
+                except OSError:
+                    return None
+            elif name.endswith((".txt", ".text")):
+                total += 1
+            else:
+                return None
+    return total
+
+
+# -- worker side ---------------------------------------------------------------------------
+
+class CoderLoadError(Exception):
+    """The coder (model or dictionaries) could not be loaded."""
+
+
+_WORKER_CODER: Coder | None = None
+_WORKER_ERROR: str | None = None
+
+
+def load_coder(settings: Settings) -> Coder:
+    try:
+        return get_coder(settings)
+    except Exception as exc:  # noqa: BLE001 - reported to the user as one line
+        raise CoderLoadError(f"cannot load the coder: {exc}") from None
+
+
+def _init_worker(settings: Settings) -> None:
+    # A raising initializer makes Pool respawn workers forever: keep the error for later.
+    global _WORKER_CODER, _WORKER_ERROR
+    try:
+        _WORKER_CODER = load_coder(settings)
+    except CoderLoadError as exc:
+        _WORKER_ERROR = str(exc)
+
+
+def code_chunk(articles: list[Article], coder: Coder | None = None) -> list[CodedArticle]:
+    """Code a chunk; an article the coder fails on becomes a CodedArticle with a problem."""
+    if _WORKER_ERROR:
+        raise CoderLoadError(_WORKER_ERROR)
+    coder = coder or _WORKER_CODER or get_coder()
+    try:
+        return list(coder.code(articles))
+    except Exception:  # noqa: BLE001 - retry one by one to find the article at fault
+        out: list[CodedArticle] = []
+        for art in articles:
+            try:
+                out.extend(coder.code([art]))
+            except Exception as exc:  # noqa: BLE001 - a coder bug must not end the ingest
+                out.append(CodedArticle(art, (), (), (), problem=f"coder error: {exc!r}"))
+        return out
+
+
+# -- parent side ---------------------------------------------------------------------------
+
+
+class _Run:
+    def __init__(
+        self,
+        store: Store,
+        on_problem: Callable[[str], None] | None,
+        on_progress: Callable[[Progress], None] | None,
+        total: int | None,
+    ) -> None:
+        self.store = store
+        self.on_problem = on_problem
+        self.on_progress = on_progress
+        self.total = total
+        self.read = 0
+        self.stats = IngestStats()
+        self.reasons: Counter[str] = Counter()
+        self.failed_reading = 0
+        self.start = time.perf_counter()
+
+    def problem(self, where: str, reason: str) -> None:
+        self.reasons[reason_kind(reason)] += 1
+        if self.on_problem:
+            self.on_problem(f"{where}: {reason}")
+
+    def chunks(self, items: Iterable[Article | ReadProblem], size: int) -> Iterator[list[Article]]:
+        """Chunks of articles not yet stored; problems are counted on the way."""
+        pending: list[Article] = []
+        for item in items:
+            self.read += 1
+            if isinstance(item, ReadProblem):
+                self.failed_reading += 1
+                self.problem(item.where, item.reason)
+                continue
+            pending.append(item)
+            if len(pending) >= size * 4:
+                yield from self._fresh(pending, size)
+                pending = []
+        if pending:
+            yield from self._fresh(pending, size)
+
+    def _fresh(self, articles: list[Article], size: int) -> Iterator[list[Article]]:
+        known = self.store.known((a.id, a.text_hash) for a in articles)
+        fresh = [a for a in articles if a.id not in known]
+        skipped = len(articles) - len(fresh)
+        if skipped:
+            self.stats += IngestStats(skipped=skipped)
+            self.report()
+        for i in range(0, len(fresh), size):
+            yield fresh[i : i + size]
+
+    def store_chunk(self, coded: list[CodedArticle]) -> None:
+        for item in coded:
+            if item.problem:
+                self.problem(item.article.id, item.problem)
+        self.stats += self.store.add(coded)
+        self.report()
+
+    def report(self) -> None:
+        if self.on_progress:
+            s = self.stats
+            self.on_progress(
+                Progress(
+                    read=self.read,
+                    coded=s.coded,
+                    skipped=s.skipped,
+                    failed=s.failed + self.failed_reading,
+                    events=s.events,
+                    elapsed=time.perf_counter() - self.start,
+                    total=self.total,
+                )
+            )
+
+    def result(self) -> IngestReport:
+        s = self.stats
+        return IngestReport(
+            read=self.read,
+            coded=s.coded,
+            skipped=s.skipped,
+            replaced=s.replaced,
+            failed=s.failed + self.failed_reading,
+            events=s.events,
+            merged_new=s.merged_new,
+            seconds=time.perf_counter() - self.start,
+            reasons=tuple(self.reasons.most_common()),
+        )
+
+
+def ingest(
+    inputs: Iterable[str],
+    store: Store,
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    jobs: int | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    published: dt.date | None = None,
+    items: Iterable[Article | ReadProblem] | None = None,
+    on_problem: Callable[[str], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    total: int | None = None,
+) -> IngestReport:
+    """Code and store every new article of ``inputs`` (or of ``items``) with ``jobs`` processes.
+
+    Memory stays flat: articles are read lazily, at most a few chunks per worker are in
+    flight, and only this process writes to the store.
+    """
+    run = _Run(store, on_problem, on_progress, total)
+    source = items if items is not None else read_inputs(inputs, published=published)
+    chunks = run.chunks(source, chunk_size)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1:
+        coder = load_coder(settings)
+        for chunk in chunks:
+            run.store_chunk(code_chunk(chunk, coder))
+        return run.result()
+    # Parent-side bounded pipeline (rather than Pool.imap, which reads its whole input in a
+    # thread): the parent reads, filters and stores; at most 3 chunks per worker in flight.
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+        in_flight: deque[AsyncResult[list[CodedArticle]]] = deque()
+        for chunk in chunks:
+            in_flight.append(pool.apply_async(code_chunk, (chunk,)))
+            if len(in_flight) >= jobs * 3:
+                run.store_chunk(in_flight.popleft().get())
+        while in_flight:
+            run.store_chunk(in_flight.popleft().get())
+    return run.result()
