@@ -486,6 +486,8 @@ def run_plan(
             done.append(_result_from_file(fs, root, part))
         else:
             todo.append(part)
+    if todo and client is None:
+        raise DaskRunError("partitions remain to be coded and there is no Dask client")
     run_id = uuid.uuid4().hex[:8]
     futures = {
         client.submit(
@@ -567,7 +569,9 @@ def dask_client(*, scheduler: str | None = None, workers: int | None = None) -> 
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # No dashboard; its HTTP server on a free port, so that runs can overlap.
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
@@ -591,18 +595,20 @@ def run(
     plan = plan_inputs(inputs, partition_size=partition_size)
     if not plan.partitions:
         raise DaskRunError("nothing to read in the inputs")
+    options: dict[str, Any] = dict(
+        out=out, settings=settings, published=published, retries=retries, on_done=on_done
+    )
+    if not pending(plan, out):  # a re-run of a finished run needs no cluster
+        return plan, run_plan(None, plan, **options)
     with dask_client(scheduler=scheduler, workers=workers) as client:
         warm_workers(client, settings)
-        report = run_plan(
-            client,
-            plan,
-            out=out,
-            settings=settings,
-            published=published,
-            retries=retries,
-            on_done=on_done,
-        )
-    return plan, report
+        return plan, run_plan(client, plan, **options)
+
+
+def pending(plan: Plan, out: str) -> list[Partition]:
+    """The partitions of a plan whose file is not yet in `out`."""
+    fs, root = fsspec.core.url_to_fs(out)
+    return [p for p in plan.partitions if not fs.exists(f"{root.rstrip('/')}/{p.filename}")]
 
 
 # -- reading results back ------------------------------------------------------------------

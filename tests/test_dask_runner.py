@@ -1,0 +1,394 @@
+"""The Dask runner: partitions, Parquet output, resuming, worker loss, store import."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import cloudpickle
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from corpus_factory import make_event
+from tacitus import dask_runner
+from tacitus.coder import CodedArticle, code_articles, code_text, get_coder
+from tacitus.dask_runner import (
+    ARTICLES_DIR,
+    DaskRunError,
+    Partition,
+    Segment,
+    code_partition,
+    cut_partitions,
+    plan_inputs,
+    read_coded,
+    read_events,
+    read_partition,
+    run_plan,
+)
+from tacitus.ingest import ReadProblem, read_inputs
+from tacitus.records import Actor, Article, Quote
+from tacitus.schema import ARROW_SCHEMA
+
+# Tasks defined here run in spawned worker processes, which cannot import this file.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+PROBE = "Russia's army attacked Ukraine on Monday, the Ukrainian government said."
+
+SENTENCES = [
+    "Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing on Monday.",
+    "Iran accused Israel of attacking its nuclear facility in Natanz.",
+    "The United States imposed new sanctions on North Korea on Tuesday.",
+    "French troops killed several militants in Mali, the army said.",
+    "Germany and France signed an agreement on defence cooperation.",
+    "Police arrested dozens of protesters in Minsk after the election.",
+    "Ukraine's president called on NATO to provide more weapons.",
+    "Turkey threatened to launch a new military operation in northern Syria.",
+    "Japan's foreign minister spoke with his South Korean counterpart by phone.",
+    "Rebels attacked a military base near Goma, killing ten soldiers.",
+    "China criticised the United States over arms sales to Taiwan.",
+    "The European Union pledged 500 million euros in aid to Ukraine.",
+]
+
+
+def write_corpus(folder: Path) -> list[str]:
+    """A small corpus over three files, with a blank line and a broken record."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for i, sentence in enumerate(SENTENCES[:9]):
+        rec = {"id": f"a{i}", "text": f"{sentence} {SENTENCES[(i + 3) % 12]}"}
+        rec["published"] = "2022-03-0" + str(1 + i % 9)
+        lines.append(json.dumps(rec))
+        if i == 4:
+            lines.extend(["", "{not json"])
+    lines.append(json.dumps({"text": PROBE}))  # no id: the fallback id from the line number
+    (folder / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "more.jsonl").write_text(
+        "\n".join(json.dumps({"id": f"b{i}", "text": s}) for i, s in enumerate(SENTENCES[9:]))
+        + "\n",
+        encoding="utf-8",
+    )
+    (folder / "note.txt").write_text(" ".join(SENTENCES[::2]), encoding="utf-8")
+    return [str(folder / "news.jsonl"), str(folder / "more.jsonl"), str(folder / "note.txt")]
+
+
+def single_process(inputs: list[str]) -> list[Any]:
+    articles = [a for a in read_inputs(inputs) if isinstance(a, Article)]
+    return list(code_articles(articles))
+
+
+def article_ids(out: Path) -> list[str]:
+    return [
+        row
+        for path in sorted((out / ARTICLES_DIR).glob("part-*.parquet"))
+        for row in pq.read_table(path, columns=["id"]).column("id").to_pylist()
+    ]
+
+
+def leftovers(out: Path) -> list[str]:
+    return [p.name for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def coder_finds_events() -> bool:
+    return bool(code_text(PROBE))
+
+
+# -- planning and reading, in process ------------------------------------------------------
+
+
+def test_partitions_cut_the_record_stream_across_files() -> None:
+    parts = list(cut_partitions([("x", 5), ("y", 1), ("z", 4)], size=4))
+    assert [p.name for p in parts] == ["part-00000", "part-00001", "part-00002"]
+    assert parts[0].segments == (Segment("x", 0, 4),)
+    assert parts[1].segments == (Segment("x", 4, 5), Segment("y", 0, 1), Segment("z", 0, 2))
+    assert parts[2].segments == (Segment("z", 2, 4),)
+    assert parts == list(cut_partitions([("x", 5), ("y", 1), ("z", 4)], size=4))
+
+
+def test_partitions_read_the_same_records_as_the_single_machine_reader(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "in")
+    expected = list(read_inputs([str(tmp_path / "in")]))
+    assert len(expected) == 15
+    for size in (1, 2, 3, 100):
+        plan = plan_inputs([str(tmp_path / "in")], partition_size=size)
+        assert len(plan.partitions) == -(-15 // size)
+        problems: list[str] = []
+        got = [a for p in plan.partitions for a in read_partition(p, problems=problems)]
+        assert got == [a for a in expected if isinstance(a, Article)]
+        assert problems == [str(p) for p in expected if isinstance(p, ReadProblem)]
+
+
+def test_globs_folders_and_missing_inputs(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "in")
+    by_glob = plan_inputs([str(tmp_path / "in" / "*.jsonl")], partition_size=100)
+    assert {Path(s.path).name for p in by_glob.partitions for s in p.segments} == {
+        "news.jsonl",
+        "more.jsonl",
+    }
+    missing = plan_inputs([str(tmp_path / "nope.jsonl")], partition_size=10)
+    assert missing.partitions == ()
+    assert [p.reason for p in missing.problems] == ["no such file"]
+    with pytest.raises(DaskRunError):
+        plan_inputs(["-"])
+
+
+def test_published_fills_articles_without_a_date(tmp_path: Path) -> None:
+    import datetime as dt
+
+    inputs = write_corpus(tmp_path / "in")
+    plan = plan_inputs(inputs, partition_size=100)
+    day = dt.date(2020, 1, 2)
+    got = {a.id: a.published for p in plan.partitions for a in read_partition(p, published=day)}
+    assert got["a0"] == dt.date(2022, 3, 1)
+    assert got["b0"] == day
+
+
+class FakeCoder:
+    """Two events, an actor and a quote per article: the Parquet path without the model."""
+
+    def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        for a in articles:
+            events = (
+                make_event(a.id, published=a.published.isoformat() if a.published else None),
+                make_event(a.id, event="ACCUSE", sentence=1, source="USA", target="CHN"),
+            )
+            actor = Actor("Iran", (0, 4), "IRN", "GOV")
+            quote = Quote(a.id, "We will talk", (5, 17), actor, "said")
+            yield CodedArticle(a, events, (quote,), (actor,))
+
+
+@pytest.fixture()
+def fake_coder(monkeypatch: pytest.MonkeyPatch) -> FakeCoder:
+    fake = FakeCoder()
+    monkeypatch.setattr(dask_runner, "get_coder", lambda settings=None: fake)
+    return fake
+
+
+def test_a_partition_is_written_once_with_the_export_schema(tmp_path: Path, fake_coder) -> None:
+    inputs = write_corpus(tmp_path / "in")
+    plan = plan_inputs(inputs, partition_size=4)
+    out = tmp_path / "out"
+    out.mkdir()
+    first = code_partition(plan.partitions[0], out=str(out))
+    assert (first.articles, first.events, first.skipped) == (4, 8, False)
+    table = pq.read_table(out / "part-00000.parquet")
+    assert table.schema.remove_metadata() == ARROW_SCHEMA.remove_metadata()
+    assert table.schema.metadata[b"tacitus_schema"] == b"1"
+    again = code_partition(plan.partitions[0], out=str(out))
+    assert again.skipped and (again.articles, again.events) == (4, 8)
+    assert leftovers(out) == []
+
+
+def test_parquet_round_trip_into_the_store_equals_direct_ingest(tmp_path: Path, fake_coder) -> None:
+    store_mod = pytest.importorskip("tacitus.store")
+    inputs = write_corpus(tmp_path / "in")
+    plan = plan_inputs(inputs, partition_size=3)
+    out = tmp_path / "out"
+    out.mkdir()
+    for part in plan.partitions:
+        code_partition(part, out=str(out))
+    articles = [a for a in read_inputs(inputs) if isinstance(a, Article)]
+    direct = list(fake_coder.code(articles))
+    back = list(read_coded(str(out)))
+    assert sorted(back, key=lambda c: c.article.id) == sorted(direct, key=lambda c: c.article.id)
+    assert sorted(e.id for e in read_events(str(out))) == sorted(
+        e.id for c in direct for e in c.events
+    )
+    with store_mod.Store(":memory:") as a, store_mod.Store(":memory:") as b:
+        a.add(direct)
+        b.add(back)
+        assert a.stats() == b.stats()
+        for article_id in ("a0", "note"):
+            one, two = a.article(article_id), b.article(article_id)
+            assert one and two and one.pop("coded_at") and two.pop("coded_at")
+            assert one == two
+        assert b.add(read_coded(str(out))).skipped == len(direct)  # duplicates merged
+
+
+def test_import_parquet_command(tmp_path: Path, fake_coder) -> None:
+    pytest.importorskip("tacitus.store")
+    from tacitus.cli import main
+
+    inputs = write_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    for part in plan_inputs(inputs, partition_size=5).partitions:
+        code_partition(part, out=str(out))
+    db = tmp_path / "t.db"
+    runner = CliRunner()
+    result = runner.invoke(main, ["store", "import-parquet", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "14 articles stored (28 events" in result.output
+    again = runner.invoke(main, ["store", "import-parquet", str(out), "--db", str(db)])
+    assert "0 articles stored" in again.output and "14 unchanged" in again.output
+    empty = runner.invoke(main, ["store", "import-parquet", str(tmp_path), "--db", str(db)])
+    assert empty.exit_code != 0
+
+
+def test_an_output_folder_of_another_run_is_refused(tmp_path: Path) -> None:
+    inputs = write_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    first = dask_runner._manifest(plan_inputs(inputs, partition_size=3), get_settings(), None)
+    dask_runner.prepare_out(str(out), first)
+    dask_runner.prepare_out(str(out), first)  # the same plan resumes
+    other = dask_runner._manifest(plan_inputs(inputs, partition_size=4), get_settings(), None)
+    with pytest.raises(DaskRunError, match="other inputs"):
+        dask_runner.prepare_out(str(out), other)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x.csv").write_text("x")
+    with pytest.raises(DaskRunError, match="not empty"):
+        dask_runner.prepare_out(str(tmp_path / "full"), first)
+
+
+def get_settings():  # type: ignore[no-untyped-def]
+    from tacitus.settings import DEFAULT_SETTINGS
+
+    return DEFAULT_SETTINGS
+
+
+def test_code_command_needs_an_output_folder(tmp_path: Path) -> None:
+    from tacitus.cli import main
+
+    inputs = write_corpus(tmp_path / "in")
+    result = CliRunner().invoke(main, ["code", inputs[0], "--engine", "dask"])
+    assert result.exit_code != 0 and "--out" in result.output
+
+
+# -- on a LocalCluster of two worker processes ---------------------------------------------
+
+cluster = pytest.mark.cluster
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with dask_runner.dask_client(workers=2) as c:
+        yield c
+
+
+def _coder_loads() -> int:
+    return get_coder.cache_info().misses
+
+
+def _run(client: Any, inputs: list[str], out: Path, *, size: int, **kw: Any) -> Any:
+    plan = plan_inputs(inputs, partition_size=size)
+    dask_runner.warm_workers(client, get_settings())
+    return plan, run_plan(client, plan, out=str(out), **kw)
+
+
+def check_output(out: Path, expected: list[Any], inputs: list[str], plan: Any) -> None:
+    events = list(read_events(str(out)))
+    assert Counter(e.id for e in events) == Counter(e.id for e in expected)
+    ids = article_ids(out)
+    want = [a.id for a in read_inputs(inputs) if isinstance(a, Article)]
+    assert sorted(ids) == sorted(want)  # every article once, none twice
+    assert len(list(out.glob("part-*.parquet"))) == len(plan.partitions)
+    assert (out / "_SUCCESS").exists() and leftovers(out) == []
+
+
+@cluster
+def test_cluster_run_equals_the_single_process_run(tmp_path: Path, client: Any) -> None:
+    inputs = write_corpus(tmp_path / "in")
+    expected = single_process(inputs)
+    if coder_finds_events():
+        assert expected, "the coder finds events in the probe but none in the test corpus"
+    plan, report = _run(client, inputs, tmp_path / "out", size=3)
+    assert report.ok and report.partitions == len(plan.partitions) == 5
+    assert report.articles == 14 and report.events == len(expected)
+    check_output(tmp_path / "out", expected, inputs, plan)
+    # The model is loaded once per worker process, not once per partition.
+    loads = client.run(_coder_loads)
+    assert set(loads.values()) == {1} and os.getpid() not in {
+        int(w.split(":")[1]) for w in (r.worker for r in report.done)
+    }
+    # A re-run skips every partition already written.
+    _, again = _run(client, inputs, tmp_path / "out", size=3)
+    assert again.ok and again.skipped == 5 and again.articles == 0
+
+
+@cluster
+@pytest.mark.shared
+def test_cluster_run_on_the_dev_corpus(shared_dir: Path, tmp_path: Path, client: Any) -> None:
+    inputs = [str(shared_dir / "data" / "corpus" / "news_dev.jsonl")]
+    expected = single_process(inputs)
+    if coder_finds_events():
+        assert expected
+    plan, report = _run(client, inputs, tmp_path / "out", size=16)
+    assert report.ok and report.articles == 120 and len(plan.partitions) == 8
+    check_output(tmp_path / "out", expected, inputs, plan)
+
+
+def dying_task(partition: Partition, *, flag: str, **kw: Any) -> Any:
+    """Kill this worker process the first time partition 1 runs, halfway through writing."""
+    marker = Path(flag)
+    if partition.index == 1 and not marker.exists():
+        marker.write_text(str(os.getpid()))
+        half = Path(kw["out"]) / f".{partition.filename}.killed.tmp"
+        half.write_bytes(b"PAR1 half a file")
+        os._exit(1)
+    return code_partition(partition, **kw)
+
+
+def failing_task(partition: Partition, *, attempts: str, **kw: Any) -> Any:
+    """Partition 0 raises on every attempt, as a bad file would."""
+    if partition.index == 0:
+        with open(attempts, "a") as fh:
+            fh.write("x")
+        raise OSError("cannot read bad.jsonl")
+    return code_partition(partition, **kw)
+
+
+@cluster
+def test_a_killed_worker_loses_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
+    inputs = write_corpus(tmp_path / "in")
+    expected = single_process(inputs)
+    flag = tmp_path / "killed"
+    with dask_runner.dask_client(workers=2) as c:
+        task = functools.partial(dying_task, flag=str(flag))
+        plan, report = _run(c, inputs, tmp_path / "out", size=2, task=task)
+    killed = int(flag.read_text())
+    assert report.ok, report.failed
+    assert str(killed) not in {
+        r.worker.split(":")[1] for r in report.done if r.name == "part-00001"
+    }
+    check_output(tmp_path / "out", expected, inputs, plan)
+
+
+@cluster
+def test_a_failing_partition_is_retried_reported_and_resumed(tmp_path: Path, client: Any) -> None:
+    inputs = write_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    attempts = tmp_path / "attempts"
+    task = functools.partial(failing_task, attempts=str(attempts))
+    plan, report = _run(client, inputs, out, size=3, task=task)
+    assert [name for name, _ in report.failed] == ["part-00000"]
+    assert "cannot read bad.jsonl" in report.failed[0][1]
+    assert attempts.read_text() == "xxx"  # the first try and two retries
+    assert not (out / "_SUCCESS").exists() and not (out / "part-00000.parquet").exists()
+    assert len(report.done) == len(plan.partitions) - 1
+    _, again = _run(client, inputs, out, size=3)
+    assert again.ok and again.skipped == len(plan.partitions) - 1
+    check_output(out, single_process(inputs), inputs, plan)
+
+
+@cluster
+def test_code_command_with_the_dask_engine(tmp_path: Path) -> None:
+    from tacitus.cli import main
+
+    inputs = write_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    args = ["code", *inputs, "--engine", "dask", "--workers", "2", "--partition-size", "4"]
+    result = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "14 articles" in result.output and "4 partitions written" in result.output
+    assert "malformed JSON" in result.output  # the broken record is reported
+    assert sorted(article_ids(out)) == sorted(
+        a.id for a in read_inputs(inputs) if isinstance(a, Article)
+    )
+    again = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert again.exit_code == 0 and "4 already done" in again.output
