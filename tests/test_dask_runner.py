@@ -124,6 +124,21 @@ def test_partitions_read_the_same_records_as_the_single_machine_reader(tmp_path:
         assert problems == [str(p) for p in expected if isinstance(p, ReadProblem)]
 
 
+def test_gzipped_jsonl_is_split_like_plain_jsonl(tmp_path: Path) -> None:
+    import gzip
+
+    lines = [json.dumps({"id": f"g{i}", "text": s}) for i, s in enumerate(SENTENCES)]
+    data = gzip.compress(("\n".join(lines) + "\n").encode())
+    (tmp_path / "g.jsonl.gz").write_bytes(data)
+    (tmp_path / "zipped.jsonl").write_bytes(data)  # gzip content under a plain name
+    (tmp_path / "page.html").write_text(f"<html><body><p>{SENTENCES[0]}</p></body></html>")
+    inputs = [str(tmp_path)]
+    plan = plan_inputs(inputs, partition_size=5)
+    assert len(plan.partitions) == -(-(12 + 12 + 1) // 5)
+    got = [a for p in plan.partitions for a in read_partition(p)]
+    assert got == [a for a in read_inputs(inputs) if isinstance(a, Article)]
+
+
 def test_globs_folders_and_missing_inputs(tmp_path: Path) -> None:
     write_corpus(tmp_path / "in")
     by_glob = plan_inputs([str(tmp_path / "in" / "*.jsonl")], partition_size=100)

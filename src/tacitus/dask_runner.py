@@ -39,6 +39,8 @@ from tacitus.ingest.base import (
     parse_date,
     read_bytes,
 )
+from tacitus.ingest.formats import _GZIP_SUFFIXES, _JSONL_SUFFIXES, GZIP_MAGIC, gunzip
+from tacitus.ingest.warc import looks_like_warc
 from tacitus.records import Actor, Article, Event, Quote
 from tacitus.schema import ARROW_SCHEMA, SCHEMA_VERSION, to_table
 from tacitus.settings import DEFAULT_SETTINGS, Settings
@@ -162,7 +164,31 @@ OnDone = Callable[[PartitionResult], None]
 
 
 def is_jsonl(path: str) -> bool:
-    return path.lower().endswith((".jsonl", ".ndjson"))
+    """Whether ingest reads this input as JSONL by its name (also when gzipped)."""
+    name = path.lower()
+    if name.endswith(_GZIP_SUFFIXES):
+        name = name.rsplit(".", 1)[0]
+    return name.endswith(_JSONL_SUFFIXES)
+
+
+def jsonl_text(data: bytes, where: str) -> str | ReadProblem | None:
+    """The text of a JSONL input as ingest.formats.read_bytes would decode it.
+
+    None when ingest would read these bytes in another way (not named JSONL, or a WARC).
+    """
+    if not is_jsonl(where):
+        return None
+    if data.startswith(GZIP_MAGIC):
+        inner = gunzip(data, where)
+        if isinstance(inner, ReadProblem):
+            return inner
+        data = inner
+    if not data.strip():
+        return ReadProblem(where, "empty")
+    if looks_like_warc(data):
+        return None
+    text, problem = decode_bytes(data)
+    return text if text is not None else ReadProblem(where, problem or "unreadable")
 
 
 def _is_local(path: str) -> bool:
@@ -222,8 +248,8 @@ def count_records(path: str) -> int:
     if not is_jsonl(path):
         return 1
     data, problem = _read_file(path)
-    text = decode_bytes(data)[0] if data is not None else None
-    if problem or text is None:
+    text = jsonl_text(data, path) if data is not None else problem
+    if not isinstance(text, str):
         return 1
     return sum(1 for line in text.splitlines() if line.strip())
 
@@ -291,14 +317,13 @@ def read_segment(segment: Segment, *, published: dt.date | None = None) -> Itera
     if problem is not None or data is None:
         yield problem or ReadProblem(segment.path, "unreadable")
         return
-    if not is_jsonl(segment.path):
-        yield from read_bytes(data, segment.path, published=published)
-        return
-    text, reason = decode_bytes(data)
+    text = jsonl_text(data, segment.path)
     if text is None:
-        yield ReadProblem(segment.path, reason or "unreadable")
-        return
-    yield from _jsonl_records(text, segment.path, segment.start, segment.stop)
+        yield from read_bytes(data, segment.path, published=published)
+    elif isinstance(text, ReadProblem):
+        yield text
+    else:
+        yield from _jsonl_records(text, segment.path, segment.start, segment.stop)
 
 
 def read_partition(

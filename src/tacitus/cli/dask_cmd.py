@@ -83,14 +83,27 @@ def _store_group() -> click.Group:
 
 @_store_group().command("import-parquet")
 @click.argument("folder")
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite store file.")
-def import_parquet_command(folder: str, db: str) -> None:
+@click.option(
+    "--db",
+    required=True,
+    envvar="TACITUS_DB",
+    type=click.Path(dir_okay=False),
+    help="The SQLite store (or set TACITUS_DB).",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Days between two reports of one event for them to merge (default 2).",
+)
+def import_parquet_command(folder: str, db: str, window: int | None) -> None:
     """Load the Parquet files of a `code --engine dask` run into the store.
 
     Events that report the same real-world event are merged as `ingest` merges them;
     articles already stored with the same text are skipped.
     """
     from tacitus.dask_runner import is_complete, part_files, read_coded
+    from tacitus.merge import MergeRule
     from tacitus.store import Store, StoreError
 
     if not part_files(folder):
@@ -98,7 +111,8 @@ def import_parquet_command(folder: str, db: str) -> None:
     if not is_complete(folder):
         echo_problem(f"{folder} holds an unfinished run; importing the partitions it has")
     try:
-        with Store(db) as store:
+        rule = MergeRule(window_days=window) if window is not None else MergeRule()
+        with Store(db, rule=rule) as store:
             stats = store.add(read_coded(folder))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
