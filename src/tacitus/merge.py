@@ -153,8 +153,15 @@ def compare_readouts(store: Store, event_id: str) -> dict[str, Any] | None:
     for mention in merged["mentions"]:
         by_article.setdefault(mention["article_id"], []).append(mention)
     accounts: list[dict[str, Any]] = []
+    topic_ids: list[dict[str, str]] = []  # per account: merged id -> label
     for article_id, mentions in by_article.items():
         art = store.article(article_id) or {"id": article_id, "events": [], "actors": []}
+        topics = {
+            e.get("merged_id") or e["id"]: _topic(e)
+            for e in art["events"]
+            if e.get("merged_id") != merged["id"]
+        }
+        topic_ids.append(topics)
         accounts.append(
             {
                 "article_id": article_id,
@@ -163,7 +170,7 @@ def compare_readouts(store: Store, event_id: str) -> dict[str, Any] | None:
                 "published": art.get("published"),
                 "url": art.get("url"),
                 "sentences": [m["text"] for m in mentions],
-                "topics": sorted({_topic(e) for e in art["events"]}),
+                "topics": sorted(set(topics.values())),
                 "actors": sorted({_actor_label(a) for a in art["actors"]}),
                 "quotes": [
                     {
@@ -174,12 +181,17 @@ def compare_readouts(store: Store, event_id: str) -> dict[str, Any] | None:
                 ],
             }
         )
-    for account in accounts:
-        others = [a for a in accounts if a is not account]
-        for key in ("topics", "actors"):
-            seen: set[str] = set()
-            for other in others:
-                seen.update(other[key])
-            account[f"{key}_only_here"] = [x for x in account[key] if x not in seen]
-    summary = {k: v for k, v in merged.items() if k != "mentions"}
+    for i, account in enumerate(accounts):
+        seen_actors: set[str] = set()
+        seen_topics: set[str] = set()
+        for j, other in enumerate(accounts):
+            if j != i:
+                seen_actors.update(other["actors"])
+                seen_topics.update(topic_ids[j])
+        account["actors_only_here"] = [x for x in account["actors"] if x not in seen_actors]
+        account["topics_only_here"] = sorted(
+            {label for mid, label in topic_ids[i].items() if mid not in seen_topics}
+        )
+    summary = {k: v for k, v in merged.items() if k not in ("mentions", "mention_count")}
+    summary["mentions"] = merged["mention_count"]
     return {"event": summary, "accounts": accounts}

@@ -240,18 +240,20 @@ def ingest(
     on_problem: Callable[[str], None] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     total: int | None = None,
+    coder: Coder | None = None,
 ) -> IngestReport:
     """Code and store every new article of ``inputs`` (or of ``items``) with ``jobs`` processes.
 
-    Memory stays flat: articles are read lazily, at most a few chunks per worker are in
+    ``coder`` replaces the coder loaded from ``settings`` when coding in this process
+    (jobs=1). Memory stays flat: articles are read lazily, at most a few chunks per worker are in
     flight, and only this process writes to the store.
     """
     run = _Run(store, on_problem, on_progress, total)
     source = items if items is not None else read_inputs(inputs, published=published)
     chunks = run.chunks(source, chunk_size)
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1:
-        coder = load_coder(settings)
+    if jobs <= 1 or coder is not None:
+        coder = coder or load_coder(settings)
         for chunk in chunks:
             run.store_chunk(code_chunk(chunk, coder))
         return run.result()
