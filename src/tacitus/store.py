@@ -64,6 +64,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             target_code TEXT,
             target_sector TEXT,
             merge_key TEXT NOT NULL,
+            symmetric INTEGER NOT NULL DEFAULT 0,
             location TEXT NOT NULL,
             publisher TEXT,
             published TEXT,
@@ -91,6 +92,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             source_sector TEXT,
             target_code TEXT,
             target_sector TEXT,
+            symmetric INTEGER NOT NULL DEFAULT 0,
             location TEXT NOT NULL,
             mentions INTEGER NOT NULL,
             publishers INTEGER NOT NULL,
@@ -141,7 +143,7 @@ PERIODS = {
 
 _MENTION_COLUMNS = (
     "id, article_id, merged_id, day, date, event, mode, cameo, quad_class, goldstein, "
-    "source_code, source_sector, target_code, target_sector, merge_key, location, "
+    "source_code, source_sector, target_code, target_sector, merge_key, symmetric, location, "
     "publisher, published, url, text, record"
 )
 
@@ -389,7 +391,7 @@ class Store:
             mid, new = merged_id(event.id), 1
         cur = self.db.execute(
             f"INSERT OR IGNORE INTO mentions ({_MENTION_COLUMNS}) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.id,
                 art.id,
@@ -406,6 +408,7 @@ class Store:
                 _first(event.target, "code"),
                 _first(event.target, "sector"),
                 key,
+                int(event.reciprocal or event.event in self.rule.symmetric_types),
                 loc,
                 record["publisher"],
                 published,
@@ -466,7 +469,8 @@ class Store:
             self.db.execute(
                 "UPDATE merged_events SET day = ?, date = ?, event = ?, mode = ?, cameo = ?, "
                 "quad_class = ?, goldstein = ?, source_code = ?, source_sector = ?, "
-                "target_code = ?, target_sector = ?, location = ?, mentions = ?, publishers = ?, "
+                "target_code = ?, target_sector = ?, symmetric = ?, location = ?, mentions = ?, "
+                "publishers = ?, "
                 "first_report = ?, last_report = ?, url = ?, text = ?, record = ? WHERE id = ?",
                 (
                     rep["day"],
@@ -480,6 +484,7 @@ class Store:
                     rep["source_sector"],
                     rep["target_code"],
                     rep["target_sector"],
+                    rep["symmetric"],
                     rep["location"] or agg[6] or "",
                     agg[1],
                     agg[2],
@@ -689,12 +694,16 @@ class Store:
         period = PERIODS[by]
         where = ["day != ''"]
         params: list[Any] = []
-        dyads = [(a, b)] + ([(b, a)] if both_directions and a != b else [])
-        where.append(
-            "(" + " OR ".join("(source_code = ? AND target_code = ?)" for _ in dyads) + ")"
-        )
-        for pair in dyads:
-            params.extend(pair)
+        if both_directions or a == b:
+            where.append(
+                "((source_code = ? AND target_code = ?) OR (source_code = ? AND target_code = ?))"
+            )
+        else:  # B -> A events without direction (a call, a meeting) count for A -> B too
+            where.append(
+                "((source_code = ? AND target_code = ?) OR "
+                "(source_code = ? AND target_code = ? AND symmetric = 1))"
+            )
+        params.extend([a, b, b, a])
         if since:
             where.append("day >= ?")
             params.append(since)
@@ -787,8 +796,11 @@ def _branches(
     if dyad is not None:
         a, b = dyad
         out: list[tuple[list[str], list[Any]]] = [(["source_code = ?", "target_code = ?"], [a, b])]
-        if both_directions and a != b:
-            out.append((["source_code = ?", "target_code = ?"], [b, a]))
+        if a != b:
+            reverse = ["source_code = ?", "target_code = ?"]
+            if not both_directions:  # events without direction count both ways
+                reverse.append("symmetric = 1")
+            out.append((reverse, [b, a]))
         if actor:
             for clause, params in out:
                 clause.append("(source_code = ? OR target_code = ?)")
