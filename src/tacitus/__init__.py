@@ -4,7 +4,7 @@ from tacitus.coder import CodedArticle, Coder, code_articles, code_text, get_cod
 from tacitus.records import Actor, Article, Attribution, Event, Location, Modality, Quote
 from tacitus.settings import DEFAULT_SETTINGS, Settings
 
-__version__ = "0.1.0"
+from tacitus._version import __version__
 
 __all__ = [
     "DEFAULT_SETTINGS",

@@ -3,12 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from spacy.tokens import Doc, Span, Token
+
+from tacitus._version import __version__
+from tacitus.actors.lexicon import ActorLexicon
+from tacitus.actors.resolver import ActorResolver, ArticleMemory, Context
+from tacitus.attribution import (
+    QuoteSpan,
+    attribution_phrase,
+    find_quote_spans,
+    quote_at,
+    speaker_token,
+    speech_verb_for,
+)
+from tacitus.dictionaries import dictionary_versions, load_lexicon, load_patterns
+from tacitus.events.builder import (
+    SentenceContext,
+    build_event,
+    governed_triggers,
+    is_inner,
+    reporter_of,
+)
+from tacitus.events.triggers import PatternBook, find_triggers
+from tacitus.nlp import load_model
+from tacitus.places import get_gazetteer
 from tacitus.records import Actor, Article, Event, Quote
 from tacitus.settings import DEFAULT_SETTINGS, Settings
+
+_ENGLISH_CUES = frozenset(
+    "the of and to in a is that for on with as was by said it at from has have are were be "
+    "he his their its an this not will".split()
+)
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -22,15 +55,210 @@ class CodedArticle:
     problem: str | None = None
 
 
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return ("<html" in head or "<body" in head or "<div" in head or "<p>" in head) and text.count("<") > 5
+
+
+def html_to_text(text: str) -> str:
+    text = _SCRIPT.sub(" ", text)
+    text = re.sub(r"<(br|/p|/div|/h\d|/li)\b[^>]*>", "\n", text, flags=re.IGNORECASE)
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def is_probably_english(text: str) -> bool:
+    words = re.findall(r"[A-Za-z']+", text[:20000].lower())
+    if len(words) < 12:
+        return True
+    cues = sum(1 for w in words if w in _ENGLISH_CUES)
+    return cues / len(words) >= 0.08
+
+
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(". ", 0, limit)
+    if cut < limit // 2:
+        cut = text.rfind(" ", 0, limit)
+    return text[: cut + 1 if cut > 0 else limit]
+
+
 class Coder:
     """Holds the loaded model and dictionaries; reuse one per process."""
 
     def __init__(self, settings: Settings = DEFAULT_SETTINGS) -> None:
         self.settings = settings
+        self.nlp = load_model(settings.model)
+        patterns, _ = load_patterns(settings.pattern_files)
+        self.book = PatternBook(patterns)
+        self.lexicon = ActorLexicon(self.nlp, load_lexicon(settings.actor_files))
+        self.gazetteer = get_gazetteer()
+        self.resolver = ActorResolver(self.lexicon, self.gazetteer)
+        self.version = f"tacitus-{__version__};" + dictionary_versions(
+            settings.actor_files, settings.pattern_files
+        )
+
+    # -- preparing texts -------------------------------------------------------------
+
+    def _prepare(self, article: Article) -> tuple[Article, str | None]:
+        text = article.text.replace("\x00", " ")
+        problems = []
+        if article.language and not article.language.lower().startswith("en"):
+            return article, f"language is {article.language!r}, not English; not coded"
+        if looks_like_html(text):
+            text = html_to_text(text)
+            problems.append("HTML given as text; coded its visible text")
+        if not text.strip():
+            return replace(article, text=text), "no text"
+        if not is_probably_english(text):
+            return replace(article, text=text), "does not look like English; not coded"
+        if len(text) > self.settings.max_chars:
+            total = len(text)
+            text = _truncate(text, self.settings.max_chars)
+            problems.append(f"text has {total:,} characters; coded the first {len(text):,}")
+        prepared = replace(article, text=text) if text != article.text else article
+        return prepared, "; ".join(problems) or None
+
+    # -- coding ----------------------------------------------------------------------
 
     def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
-        for article in articles:
-            yield CodedArticle(article, (), (), ())
+        """Code articles in order, parsing them in batches."""
+        skipped: list[CodedArticle] = []
+
+        def to_parse() -> Iterator[tuple[str, tuple[Article, str | None]]]:
+            for article in articles:
+                prepared, problem = self._prepare(article)
+                if problem and ("not coded" in problem or problem == "no text"):
+                    skipped.append(CodedArticle(prepared, (), (), (), problem))
+                    continue
+                yield prepared.text, (prepared, problem)
+
+        stream = self.nlp.pipe(to_parse(), as_tuples=True, batch_size=self.settings.batch_size)
+        for doc, (article, problem) in stream:
+            while skipped:
+                yield skipped.pop(0)
+            yield self.code_doc(doc, article, problem)
+        while skipped:
+            yield skipped.pop(0)
+
+    def code_doc(self, doc: Doc, article: Article, problem: str | None = None) -> CodedArticle:
+        mentions = self.lexicon.mentions(doc)
+        quotes = find_quote_spans(doc.text)
+        memory = ArticleMemory()
+        base = Context(mentions=mentions, day=article.published, memory=memory)
+        speakers: dict[int, tuple[Actor | None, str | None]] = {}
+        events: dict[tuple[object, ...], Event] = {}
+        actors: dict[tuple[int, int], Actor] = {}
+        for index, sent in enumerate(doc.sents):
+            self._quote_speakers(sent, quotes, speakers, base)
+            self._remember_subjects(sent, base)
+            for event in self._sentence_events(sent, index, article, quotes, speakers, base):
+                key = (
+                    event.event,
+                    tuple(sorted((a.code or "", a.sector or "") for a in event.source)),
+                    tuple(sorted((a.code or "", a.sector or "") for a in event.target)),
+                    event.modality,
+                )
+                if key in events:
+                    first = events[key]
+                    events[key] = replace(first, mentions=first.mentions + 1)
+                    continue
+                events[key] = event
+        actors.update(memory.seen)
+        quote_records = []
+        for q in quotes:
+            speaker, phrase = speakers.get(q.start, (None, None))
+            if speaker is not None and speaker.span != (0, 0):
+                actors.setdefault(speaker.span, speaker)
+            quote_records.append(Quote(article.id, q.text, (q.start, q.end), speaker, phrase))
+        ordered = sorted(events.values(), key=lambda e: (e.span[0], e.trigger_span[0]))
+        return CodedArticle(
+            article=article,
+            events=tuple(e for e in ordered if e.confidence >= self.settings.min_confidence),
+            quotes=tuple(quote_records),
+            actors=tuple(sorted(actors.values(), key=lambda a: a.span)),
+            problem=problem,
+        )
+
+    def _resolve(self, token: Token, ctx: Context) -> list[Actor]:
+        return self.resolver.resolve(token, ctx)
+
+    def _quote_speakers(
+        self,
+        sent: Span,
+        quotes: list[QuoteSpan],
+        speakers: dict[int, tuple[Actor | None, str | None]],
+        ctx: Context,
+    ) -> None:
+        for q in quotes:
+            if not (sent.start_char <= q.start < sent.end_char) or q.start in speakers:
+                continue
+            verb = speech_verb_for(q, sent.doc)
+            if verb is None:
+                speakers[q.start] = (None, None)
+                continue
+            subj = speaker_token(verb)
+            found = self._resolve(subj, ctx) if subj is not None else []
+            speaker = next((a for a in found if a.code or a.name), None)
+            speakers[q.start] = (speaker, attribution_phrase(verb))
+
+    def _remember_subjects(self, sent: Span, ctx: Context) -> None:
+        for token in sent:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "NOUN"):
+                if self.resolver.is_candidate(token, ctx):
+                    self._resolve(token, ctx)
+
+    def _sentence_events(
+        self,
+        sent: Span,
+        index: int,
+        article: Article,
+        quotes: list[QuoteSpan],
+        speakers: dict[int, tuple[Actor | None, str | None]],
+        base: Context,
+    ) -> Iterator[Event]:
+        triggers = find_triggers(sent, self.book)
+        if not triggers:
+            return
+        inner_of = {id(t): governed_triggers(t, triggers) for t in triggers}
+        absorbed = {id(i) for t in triggers for i in inner_of[id(t)]}
+        direct = {id(t): [i for i in inner_of[id(t)] if is_inner(t, i)] for t in triggers}
+        for trigger in triggers:
+            if id(trigger) in absorbed:
+                continue
+            inner_list = direct[id(trigger)]
+            quote = quote_at(quotes, trigger.token.idx)
+            speaker = speakers.get(quote.start, (None, None))[0] if quote else None
+            reporter_tok = reporter_of(trigger.clause_verb)
+            reporter = None
+            if reporter_tok is not None:
+                found = self._resolve(reporter_tok, replace(base, speaker=speaker))
+                reporter = next((a for a in found if a.code or a.name), None)
+            ctx = replace(base, speaker=speaker, reporter=reporter)
+            sctx = SentenceContext(
+                article_id=article.id,
+                sentence_index=index,
+                sent=sent,
+                published=article.published,
+                speaker=speaker,
+                in_quote=quote is not None,
+                coder_version=self.version,
+                publisher=article.publisher,
+                url=article.url,
+            )
+            event = build_event(
+                trigger,
+                inner_list[0] if inner_list else None,
+                sctx,
+                resolve=lambda tok, c=ctx: self._resolve(tok, c),
+                is_candidate=lambda tok, c=ctx: self.resolver.is_candidate(tok, c),
+                reporter_actor=reporter,
+                gazetteer=self.gazetteer,
+            )
+            if event is not None:
+                yield event
 
 
 @lru_cache(maxsize=4)

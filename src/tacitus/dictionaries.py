@@ -52,11 +52,13 @@ class PatternModel(_Strict):
     mode: str | None = None
     context: list[str] = Field(default_factory=list)
     intent: bool = False
-    target: Literal["default", "ccomp_subject", "none"] = "default"
+    target: Literal["default", "ccomp_subject", "clause_subject", "none"] = "default"
+    source: Literal["default", "reporter"] = "default"
+    modal: list[str] = Field(default_factory=list)
     negated: NegatedAs | None = None
     confidence: float = 0.8
 
-    @field_validator("verb", "noun", "adj", "noun_mod", "object_has", "object_not")
+    @field_validator("verb", "noun", "adj", "noun_mod", "object_has", "object_not", "modal")
     @classmethod
     def _lower(cls, values: list[str]) -> list[str]:
         return [v.lower() for v in values]
@@ -135,6 +137,8 @@ class Pattern:
     context: tuple[str, ...]
     intent: bool
     target: str
+    source: str
+    modal: frozenset[str]
     negated: tuple[str, str] | None
     confidence: float
 
@@ -143,7 +147,7 @@ class Pattern:
         return (
             bool(self.verb) + bool(self.noun) * 2 + bool(self.adj) + bool(self.noun_mod)
             + bool(self.prep) + bool(self.particle) + bool(self.object_has)
-            + (self.passive is not None)
+            + (self.passive is not None) + bool(self.modal) - ("*" in self.verb) * 3
         )  # fmt: skip
 
 
@@ -221,6 +225,8 @@ def _pattern_from_model(model: PatternModel, event: str, where: str) -> Pattern:
         context=tuple(model.context),
         intent=model.intent,
         target=model.target,
+        source=model.source,
+        modal=frozenset(model.modal),
         negated=negated,
         confidence=model.confidence,
     )

@@ -1,0 +1,270 @@
+"""Resolve a noun phrase to coded actors: country, sector, person, with in-article coreference."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Token
+
+from tacitus.actors.lexicon import (
+    CAPITAL,
+    COUNTRY,
+    DEMONYM,
+    ORG,
+    PERSON,
+    SEAT,
+    SECTOR,
+    TITLE,
+    ActorLexicon,
+    Mention,
+)
+from tacitus.places import Gazetteer
+from tacitus.records import Actor
+
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "appos", "npadvmod"})
+PHRASE_PREPS = frozenset({"of", "in", "from"})
+PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+THIRD_GROUP = frozenset({"it", "its", "they", "them", "their", "itself", "themselves"})
+PLACE_KINDS = frozenset({COUNTRY, CAPITAL, SEAT, DEMONYM})
+
+
+@dataclass
+class ArticleMemory:
+    """What an article has said so far about who is who (in-article coreference)."""
+
+    last_person: Actor | None = None
+    seen: dict[tuple[int, int], Actor] = field(default_factory=dict)
+    by_surname: dict[str, Actor] = field(default_factory=dict)
+    by_role: dict[tuple[str, str], Actor] = field(default_factory=dict)
+
+    def remember(self, actor: Actor, role: str | None) -> None:
+        if actor.name is None:
+            return
+        self.last_person = actor
+        for part in {actor.name.split()[-1], actor.text.split()[-1]}:
+            self.by_surname[part] = actor
+        if role and actor.code:
+            self.by_role[(actor.code, role)] = actor
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a phrase is read: the article's date, its mentions, who is speaking."""
+
+    mentions: dict[int, Mention]
+    day: dt.date | None
+    memory: ArticleMemory
+    speaker: Actor | None = None  # the speaker when the phrase is inside a quote
+    reporter: Actor | None = None  # the subject of a governing "say"-verb
+
+
+def _phrase_tokens(head: Token, depth: int = 0) -> list[Token]:
+    tokens = [head]
+    if depth > 3:
+        return tokens
+    for child in head.children:
+        if child.dep_ in MODIFIER_DEPS:
+            tokens.extend(_phrase_tokens(child, depth + 1))
+        elif child.dep_ == "prep" and child.lower_ in PHRASE_PREPS and depth < 2:
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    tokens.extend(_phrase_tokens(pobj, depth + 1))
+    return tokens
+
+
+def _span_text(tokens: list[Token]) -> tuple[str, tuple[int, int]]:
+    doc = tokens[0].doc
+    start = min(t.i for t in tokens)
+    end = max(t.i for t in tokens)
+    while start < end and doc[start].dep_ in ("det", "punct", "case"):
+        start += 1
+    span = doc[start : end + 1]
+    return span.text, (span.start_char, span.end_char)
+
+
+class ActorResolver:
+    """Codes the actor a token heads, using the lexicon, the date and the article so far."""
+
+    def __init__(self, lexicon: ActorLexicon, gazetteer: Gazetteer) -> None:
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+
+    def is_candidate(self, token: Token, ctx: Context) -> bool:
+        """Could this token head an actor phrase? (cheap test before resolving)."""
+        if token.i in ctx.mentions:
+            return True
+        if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            return True
+        return token.lower_ in PERSONAL or token.lower_ in FIRST_PLURAL or token.lower_ in THIRD_GROUP
+
+    def resolve(self, head: Token, ctx: Context) -> list[Actor]:
+        """The actors a phrase names: one, or several for "Iran and Russia"."""
+        actors: list[Actor] = []
+        for token in (head, *head.conjuncts):
+            if token.i < head.i:
+                continue
+            actors.extend(self._resolve_distributed(token, ctx))
+        seen: set[tuple[str | None, str | None, str | None]] = set()
+        unique = []
+        for actor in actors:
+            key = (actor.code, actor.sector, actor.name)
+            if key not in seen:
+                seen.add(key)
+                unique.append(actor)
+            if actor.span != (0, 0) and (actor.code or actor.name):
+                ctx.memory.seen.setdefault(actor.span, actor)
+        return unique
+
+    def _resolve_distributed(self, head: Token, ctx: Context) -> list[Actor]:
+        actor = self._resolve_one(head, ctx)
+        if actor is None:
+            return []
+        out = [actor]
+        # "Senior Hungarian and Romanian officials", "the presidents of Iran and Russia":
+        # a coordinated modifier makes one actor per country, sharing the head's sector.
+        for token in _phrase_tokens(head):
+            if token == head or not token.conjuncts:
+                continue
+            mention = ctx.mentions.get(token.i)
+            if mention is None or mention.kind not in PLACE_KINDS:
+                continue
+            for conj in token.conjuncts:
+                other = ctx.mentions.get(conj.i)
+                if other is not None and other.kind in PLACE_KINDS and other.entries[0].code != actor.code:
+                    text, span = _span_text([conj])
+                    out.append(Actor(text=text, span=span, code=other.entries[0].code, sector=actor.sector))
+            break
+        return out
+
+    def _resolve_one(self, head: Token, ctx: Context) -> Actor | None:
+        lower = head.lower_
+        if head.pos_ == "PRON" or lower in PERSONAL or lower in FIRST_PLURAL:
+            return self._pronoun(head, ctx)
+        tokens = _phrase_tokens(head)
+        mentions: list[Mention] = []
+        for token in tokens:
+            mention = ctx.mentions.get(token.i)
+            if mention is not None and mention not in mentions:
+                mentions.append(mention)
+        text, span = _span_text(tokens)
+        code: str | None = None
+        sector: str | None = None
+        name: str | None = None
+        role: str | None = None
+        head_mention = ctx.mentions.get(head.i)
+
+        person = next((m for m in mentions if m.kind == PERSON), None)
+        if person is not None:
+            code, sector, name, role = self._person(person, ctx.day)
+        org = next((m for m in mentions if m.kind == ORG), None)
+        if code is None and org is not None:
+            entry = org.entries[0]
+            code, sector, name = entry.code, entry.sector, entry.name
+        if code is None:
+            place = head_mention if head_mention and head_mention.kind in PLACE_KINDS else None
+            place = place or next((m for m in mentions if m.kind in PLACE_KINDS), None)
+            if place is not None:
+                code = place.entries[0].code
+                if place is head_mention and place.kind in (CAPITAL, SEAT):
+                    sector = "GOV"
+        if code is None:
+            code = self._gazetteer_code(tokens)
+        for m in ([head_mention] if head_mention else []) + mentions:
+            if m.kind in (TITLE, SECTOR) and (sector is None or person is None):
+                if sector is None or m is head_mention:
+                    sector = m.entries[0].sector
+                if m.kind == TITLE and role is None:
+                    role = m.entries[0].role
+                break
+        if sector is None and any(m.kind in (CAPITAL, SEAT) for m in mentions) and head_mention is None:
+            sector = None
+        if name is None and person is None:
+            name, remembered = self._unknown_person(head, tokens, ctx)
+            if remembered is not None:
+                return replace(remembered, text=text, span=span)
+            if name is None and role and role != "counterpart" and code:
+                holder = self._holder(code, role, ctx)
+                if holder is not None:
+                    return replace(holder, text=text, span=span)
+        if code is None and name is None and sector is None:
+            return None
+        if code is None and sector is not None and name is None and head_mention is None:
+            return None
+        actor = Actor(text=text, span=span, code=code, sector=sector, name=name)
+        if name is not None and (person is not None or head.ent_type_ == "PERSON"):
+            ctx.memory.remember(actor, role)
+        return actor
+
+    def _person(self, mention: Mention, day: dt.date | None) -> tuple[str | None, str | None, str, str | None]:
+        candidates = [e.person for e in mention.entries if e.person is not None]
+        best = None
+        for person in candidates:
+            role = self.lexicon.role_on(person, day)
+            if role is not None and (best is None or self._covers(person, day)):
+                best = (person, role)
+        if best is None:
+            person = candidates[0]
+            assert person is not None
+            return person.country, person.sector, person.name, None
+        person, role = best
+        if role.org:
+            return "IGO", role.sector, person.name, role.role
+        return role.country, role.sector, person.name, role.role
+
+    def _covers(self, person: object, day: dt.date | None) -> bool:
+        roles = getattr(person, "roles", [])
+        return any(
+            (r.start is None or day is None or r.start <= day) and (r.end is None or day is None or day <= r.end)
+            for r in roles
+        )
+
+    def _holder(self, code: str, role: str, ctx: Context) -> Actor | None:
+        remembered = ctx.memory.by_role.get((code, role))
+        if remembered is not None:
+            return remembered
+        holders = self.lexicon.holders(code, role, ctx.day)
+        if len(holders) == 1 and ctx.day is not None:
+            h = holders[0]
+            actor = Actor(text=h.person.name, span=(0, 0), code=code, sector=h.role.sector, name=h.person.name)
+            ctx.memory.by_role[(code, role)] = actor
+            return actor
+        return None
+
+    def _unknown_person(self, head: Token, tokens: list[Token], ctx: Context) -> tuple[str | None, Actor | None]:
+        if head.ent_type_ != "PERSON":
+            return None, None
+        remembered = ctx.memory.by_surname.get(head.text)
+        if remembered is not None and len([t for t in tokens if t.ent_type_ == "PERSON"]) == 1:
+            return None, remembered
+        ent_tokens = [t for t in tokens if t.ent_type_ == "PERSON" and t.i <= head.i]
+        if not ent_tokens:
+            return None, None
+        start = min(t.i for t in ent_tokens)
+        return head.doc[start : head.i + 1].text, None
+
+    def _gazetteer_code(self, tokens: list[Token]) -> str | None:
+        for token in tokens:
+            if token.ent_type_ in ("GPE", "LOC") and token.dep_ == "pobj":
+                place = self.gazetteer.lookup(token.text)
+                if place is not None and place.country:
+                    return place.country
+        return None
+
+    def _pronoun(self, head: Token, ctx: Context) -> Actor | None:
+        lower = head.lower_
+        span = (head.idx, head.idx + len(head.text))
+        if lower in FIRST_PLURAL:
+            if ctx.speaker is not None and ctx.speaker.code:
+                return Actor(text=head.text, span=span, code=ctx.speaker.code, sector=ctx.speaker.sector or "GOV")
+            return None
+        if lower in PERSONAL:
+            if ctx.reporter is not None and ctx.reporter.name and head.dep_ in ("nsubj", "nsubjpass"):
+                return replace(ctx.reporter, text=head.text, span=span)
+            last = ctx.memory.last_person
+            return replace(last, text=head.text, span=span) if last is not None else None
+        if lower in THIRD_GROUP and ctx.reporter is not None and head.dep_ in ("nsubj", "nsubjpass"):
+            if ctx.reporter.name is None:
+                return replace(ctx.reporter, text=head.text, span=span)
+        return None

@@ -1,0 +1,1 @@
+"""Events: triggers from the pattern dictionary, their roles, and the event records."""

@@ -1,0 +1,169 @@
+"""Who did it and to whom: source and target of a trigger from the dependency parse."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+from spacy.tokens import Token
+
+from tacitus.events.triggers import NOT_COMPLEMENT, Trigger
+from tacitus.records import Actor
+
+Resolve = Callable[[Token], list[Actor]]
+IsCandidate = Callable[[Token], bool]
+
+TARGET_PREPS = frozenset(
+    {"with", "to", "against", "on", "upon", "from", "for", "into", "toward", "towards", "over",
+     "between", "of", "onto", "among", "at", "by"}
+)  # fmt: skip
+NOMINAL_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd", "poss", "appos", "conj", "nsubj", "compound", "npadvmod"})
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+
+
+def subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    return None
+
+
+def _passive_agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def controlling_subject(verb: Token) -> Token | None:
+    """The subject a verb shares with the verb it depends on (conj, xcomp, relcl...)."""
+    node = verb
+    for _ in range(5):
+        subj = _passive_agent(node) if _is_passive(node) else subject(node)
+        if subj is not None:
+            return subj
+        if node.dep_ in ("conj", "xcomp", "advcl", "ccomp") and node.head != node:
+            node = node.head
+            continue
+        if node.dep_ == "relcl":
+            rel = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP")), None)
+            return node.head if rel is not None or subject(node) is None else None
+        if node.dep_ == "acl" and node.tag_ == "VBG":
+            return None
+        return None
+    return None
+
+
+def source_of(trigger: Trigger) -> Token | None:
+    token = trigger.token
+    if trigger.kind == "noun":
+        for child in token.children:
+            if child.dep_ == "poss":
+                return child
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "of", "between", "from"):
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            return None
+        head = token.head
+        while head.dep_ == "prep" or (head.pos_ == "NOUN" and head != head.head and token.dep_ == "pobj"):
+            if head.head == head:
+                break
+            head = head.head
+        if head.pos_ in ("VERB", "AUX"):
+            return controlling_subject(head)
+        return None
+    verb = trigger.clause_verb
+    if trigger.kind == "adj" and trigger.token.dep_ in ("oprd", "ccomp", "xcomp") and verb.lemma_.lower() in (
+        "consider", "call", "deem", "declare", "find", "regard", "describe", "label",
+    ):
+        return subject(verb)
+    if trigger.kind == "verb" and _is_passive(verb):
+        return _passive_agent(verb)
+    return controlling_subject(verb)
+
+
+def passive_patient(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return child
+    return None
+
+
+def target_search_roots(trigger: Trigger) -> list[Token]:
+    verb = trigger.clause_verb
+    if trigger.kind == "noun":
+        return [trigger.token]
+    if trigger.kind == "adj":
+        roots = [trigger.token]
+        if verb != trigger.token:
+            roots.append(verb)
+        return roots
+    return [verb]
+
+
+def find_target(
+    trigger: Trigger,
+    source_tokens: set[int],
+    resolve: Resolve,
+    is_candidate: IsCandidate,
+    source: list[Actor],
+) -> list[Actor]:
+    """The first coded actor met breadth-first in what the trigger governs, not the source."""
+    verb = trigger.clause_verb
+    if trigger.pattern.target == "none":
+        return []
+    if trigger.pattern.target == "ccomp_subject":
+        for child in verb.children:
+            if child.dep_ == "ccomp":
+                subj = subject(child)
+                if subj is not None:
+                    return [a for a in resolve(subj) if a.code]
+        return []
+    if trigger.kind == "verb" and _is_passive(verb):
+        patient = passive_patient(verb)
+        if patient is not None and patient.i not in source_tokens:
+            actors = [a for a in resolve(patient) if a.code]
+            if actors:
+                return actors
+    queue: deque[tuple[Token, int]] = deque()
+    for root in target_search_roots(trigger):
+        for child in root.children:
+            if child.dep_ not in NOT_COMPLEMENT and child.i not in source_tokens:
+                queue.append((child, 1))
+    seen: set[int] = set()
+    while queue:
+        token, depth = queue.popleft()
+        if token.i in seen or token.i in source_tokens:
+            continue
+        seen.add(token.i)
+        if token.dep_ == "prep" and token.lower_ not in TARGET_PREPS:
+            continue
+        if token.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and depth > 0:
+            continue
+        if token.dep_ in NOMINAL_DEPS and is_candidate(token):
+            actors = [a for a in resolve(token) if a.code]
+            if actors and not all(_same_side(a, source) for a in actors):
+                return actors
+            if actors:
+                continue
+        if depth < 6:
+            for child in token.children:
+                if child.dep_ not in ("nsubj", "punct", "cc", "det", "aux", "neg", "mark"):
+                    queue.append((child, depth + 1))
+    return []
+
+
+def _same_side(actor: Actor, source: list[Actor]) -> bool:
+    """Is this actor just the source again ("Iran's" after "Iranian President X")?"""
+    for s in source:
+        if actor.code == s.code and (actor.sector is None or actor.sector == s.sector):
+            if actor.name is None or actor.name == s.name:
+                return True
+    return False
