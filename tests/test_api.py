@@ -245,7 +245,8 @@ def test_events_default_page(client: TestClient) -> None:
         ("actor=irn", 13),
         ("dyad=IRN,RUS", 13),
         ("dyad=IRN-RUS&both_directions=false", 12),
-        ("dyad=RUS,IRN&both_directions=false", 1),
+        ("dyad=RUS,IRN&both_directions=false&type=SUPPORT", 1),
+        ("dyad=RUS,IRN&both_directions=false&type=AGREE", 0),
         ("type=ASSAULT", 1),
         ("type=agree", 11),
         ("quad_class=3", 2),
@@ -601,3 +602,27 @@ def test_serve_command_is_documented() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--db" in result.output and "127.0.0.1" in result.output
+
+
+# -- property-based: no input makes a server error -------------------------------------
+
+import schemathesis  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_fuzz_store = fill(Store(":memory:"))
+_fuzz_app = create_app(_fuzz_store, token="fuzz-token", coder=FakeCoder)
+schema = schemathesis.openapi.from_asgi("/openapi.json", _fuzz_app)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_no_input_makes_a_server_error(case: schemathesis.Case) -> None:
+    response = case.call(headers={"authorization": "Bearer fuzz-token"})
+    assert response.status_code < 500, response.text
+    ctype = response.headers.get("content-type") or [""]
+    assert ctype[0].split(";")[0] in ("application/json", "text/csv")

@@ -173,7 +173,11 @@ def _templates() -> jinja2.Environment:
         query = urlencode({k: v for k, v in merged.items() if v not in (None, "")})
         return f"{path}?{query}" if query else path
 
+    def plural(n: int, word: str) -> str:
+        return f"{n:,} {word}" + ("" if n == 1 else "s")
+
     env.globals.update(url=url, version=__version__)
+    env.filters["plural"] = plural
     return env
 
 
