@@ -83,9 +83,8 @@ def test_event_page_shows_the_evidence(client: TestClient) -> None:
 def test_article_page_highlights_roles_triggers_and_quotes(client: TestClient) -> None:
     html = client.get("/articles/call").text
     assert re.search(r'<mark class="source" title="source: IRN GOV · Ebrahim Raisi[^"]*"', html)
-    assert re.search(
-        r'<mark class="target" title="target: RUS GOV[^>]*>Vladimir Putin</mark>', html
-    )
+    target = r'<mark class="target" title="target: RUS GOV[^>]*>Vladimir Putin</mark>'
+    assert re.search(target, html)
     assert re.search(r'<mark class="trigger" title="[^"]*rule consult.test', html)
     assert '<span class="quote" title="quote by Putin' in html
     assert '<span class="speaker">Putin (RUS):</span>' in html
