@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from corpus_factory import make_coded, make_event
 from tacitus.merge import (
     MergeRule,
     compare_readouts,
+    dyad,
     event_day,
     merge_key,
     merged_id,
@@ -89,3 +92,13 @@ def test_compare_readouts_shows_what_each_side_adds() -> None:
     assert accounts["Kremlin"]["actors_only_here"] == []
     assert accounts["Tehran Times"]["quotes"][0]["speaker"] == "Ebrahim Raisi (IRN-GOV)"
     assert result["event"]["mentions"] == 2
+
+
+def test_dyad_of_a_joint_side() -> None:
+    joint = make_event("x", event="CONSULT", reciprocal=True)
+    joint = dataclasses.replace(joint, source=joint.source + joint.target, target=())
+    src, tgt = dyad(joint)
+    assert (src and src.code, tgt and tgt.code) == ("IRN", "RUS")
+    assert merge_key(joint) == merge_key(make_event("y", source="RUS", target="IRN"))
+    lone = dataclasses.replace(joint, source=joint.source[:1])
+    assert [a and a.code for a in dyad(lone)] == ["IRN", None]

@@ -5,9 +5,9 @@ The rule (documented in docs/corpus.md):
 Two mentions report the same event when
 1. they have the same PLOVER type and compatible modes (equal, or one unknown);
 2. they have the same dyad: the code and sector of the first source actor and of the first
-   target actor. For reciprocal mentions and symmetric types (CONSULT: a call or meeting
-   has no direction) the dyad is unordered, so the Iranian and the Russian readout of one
-   call agree;
+   target actor (or of the first two actors of a side when the other side is empty). For
+   reciprocal mentions and symmetric types (CONSULT: a call or meeting has no direction)
+   the dyad is unordered, so the Iranian and the Russian readout of one call agree;
 3. their dates (event date, else the article's publication date) are at most
    ``window_days`` apart; a mention without a usable date is never merged;
 4. their places are compatible: equal country (and name when both are named), or at least
@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tacitus.records import Event
+from tacitus.records import Actor, Event
 
 if TYPE_CHECKING:
     from tacitus.store import Store
@@ -46,13 +45,28 @@ class MergeRule:
 DEFAULT_RULE = MergeRule()
 
 
-def _side(actors: Iterable[object]) -> str:
-    first = next(iter(actors), None)
-    if first is None:
+def dyad(event: Event) -> tuple[Actor | None, Actor | None]:
+    """The (source, target) actors that stand for an event in queries and merging.
+
+    The first coded actor of each side; when one side is empty and the other names two
+    or more actors (the coder's "Iran and Russia held talks": source [IRN, RUS], no
+    target), the first two of that side form the dyad.
+    """
+    src = [a for a in event.source if a.code]
+    tgt = [a for a in event.target if a.code]
+    if not tgt and len({a.code for a in src}) >= 2:
+        second = next(a for a in src if a.code != src[0].code)
+        return src[0], second
+    if not src and len({a.code for a in tgt}) >= 2:
+        second = next(a for a in tgt if a.code != tgt[0].code)
+        return tgt[0], second
+    return (src[0] if src else None), (tgt[0] if tgt else None)
+
+
+def _side(actor: Actor | None) -> str:
+    if actor is None:
         return "-"
-    code = getattr(first, "code", None) or "?"
-    sector = getattr(first, "sector", None) or ""
-    return f"{code}/{sector}"
+    return f"{actor.code or '?'}/{actor.sector or ''}"
 
 
 def event_day(event: Event) -> str:
@@ -72,7 +86,8 @@ def parse_day(value: str) -> dt.date | None:
 
 def merge_key(event: Event, rule: MergeRule = DEFAULT_RULE) -> str:
     """The part of the rule that must be equal: type and dyad (unordered when symmetric)."""
-    src, tgt = _side(event.source), _side(event.target)
+    source, target = dyad(event)
+    src, tgt = _side(source), _side(target)
     if event.reciprocal or event.event in rule.symmetric_types:
         src, tgt = sorted((src, tgt))
     return f"{event.event}|{src}|{tgt}"

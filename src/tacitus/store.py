@@ -18,6 +18,7 @@ from tacitus.merge import (
     DEFAULT_RULE,
     MergeRule,
     day_distance,
+    dyad,
     event_day,
     location_key,
     merge_key,
@@ -176,10 +177,6 @@ class IngestStats:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _first(actors: tuple[Any, ...], attr: str) -> str | None:
-    return getattr(actors[0], attr) if actors else None
 
 
 def encode_cursor(day: str, ident: str) -> str:
@@ -385,6 +382,7 @@ class Store:
         record["url"] = event.url or art.url
         day = event_day(event) or (published[:10] if published else "")
         key = merge_key(event, self.rule)
+        source, target = dyad(event)
         loc = location_key(event)
         mid, new = self._find_merged(key, day, event.mode, loc), 0
         if mid is None:
@@ -403,10 +401,10 @@ class Store:
                 event.cameo,
                 event.quad_class,
                 event.goldstein,
-                _first(event.source, "code"),
-                _first(event.source, "sector"),
-                _first(event.target, "code"),
-                _first(event.target, "sector"),
+                source.code if source else None,
+                source.sector if source else None,
+                target.code if target else None,
+                target.sector if target else None,
                 key,
                 int(event.reciprocal or event.event in self.rule.symmetric_types),
                 loc,
