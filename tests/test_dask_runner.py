@@ -407,3 +407,13 @@ def test_code_command_with_the_dask_engine(tmp_path: Path) -> None:
     )
     again = CliRunner().invoke(main, [*args, "--out", str(out)])
     assert again.exit_code == 0 and "4 already done" in again.output
+
+
+def test_the_cluster_commands_are_documented() -> None:
+    from tacitus.cli import main
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "cluster.md").read_text()
+    store = main.commands["store"]
+    assert "import-parquet" in store.commands  # type: ignore[attr-defined]
+    for usage in ("tacitus store import-parquet", "--engine dask", "--scheduler", "--workers"):
+        assert usage in doc, usage

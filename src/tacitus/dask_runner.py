@@ -208,6 +208,11 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
             yield from _expand_remote(raw)
 
 
+def absolute(path: str) -> str:
+    """A local path made absolute (workers may run elsewhere); URLs unchanged."""
+    return os.path.abspath(path.removeprefix("file://")) if _is_local(path) else path
+
+
 def _expand_local(raw: str) -> Iterator[str]:
     path = Path(raw)
     if glob.has_magic(raw):
@@ -217,7 +222,7 @@ def _expand_local(raw: str) -> Iterator[str]:
     else:
         found = [raw]
     # Absolute, so that workers started elsewhere find the same file.
-    yield from (os.path.abspath(f) for f in found if not Path(f).is_dir())
+    yield from (absolute(f) for f in found if not Path(f).is_dir())
 
 
 def _expand_remote(raw: str) -> Iterator[str]:
@@ -500,6 +505,7 @@ def run_plan(
     from distributed import as_completed
 
     began = time.perf_counter()
+    out = absolute(out)
     prepare_out(out, _manifest(plan, settings, published))
     fs, root = fsspec.core.url_to_fs(out)
     root = root.rstrip("/")

@@ -1,0 +1,113 @@
+"""Articles per second on a Dask LocalCluster of 1 and of 2 worker processes, and the ratio.
+
+    python benchmarks/dask_bench.py [--copies 4] [--partition-size 20] [--corpus FILE]
+
+The corpus (../shared news_dev.jsonl, or a generated one) is repeated `copies` times
+under new ids. The model is loaded on every worker before the clock starts, so the
+figures are coding throughput; the one-off start-up is printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from tacitus import dask_runner
+from tacitus.coder import code_articles
+from tacitus.ingest import read_inputs
+from tacitus.records import Article
+from tacitus.settings import DEFAULT_SETTINGS
+
+SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared/data/corpus/news_dev.jsonl"
+FALLBACK = [
+    "Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing on Monday.",
+    "Iran accused Israel of attacking its nuclear facility in Natanz.",
+    "The United States imposed new sanctions on North Korea on Tuesday.",
+    "Ukraine's president called on NATO to provide more weapons.",
+]
+
+
+def write_corpus(source: Path | None, copies: int, folder: Path) -> Path:
+    if source and source.exists():
+        records = [json.loads(line) for line in source.read_text("utf-8").splitlines() if line]
+    else:
+        records = [{"id": f"s{i}", "text": " ".join(FALLBACK * 20)} for i in range(60)]
+    path = folder / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for copy in range(copies):
+            for rec in records:
+                fh.write(json.dumps({**rec, "id": f"{rec['id']}~{copy}"}) + "\n")
+    return path
+
+
+def measure(corpus: Path, workers: int, size: int, folder: Path) -> dict[str, float]:
+    plan = dask_runner.plan_inputs([str(corpus)], partition_size=size)
+    began = time.perf_counter()
+    with dask_runner.dask_client(workers=workers) as client:
+        dask_runner.warm_workers(client, DEFAULT_SETTINGS)
+        ready = time.perf_counter()
+        out = folder / f"out-{workers}"
+        report = dask_runner.run_plan(client, plan, out=str(out), settings=DEFAULT_SETTINGS)
+    if not report.ok:
+        raise SystemExit(f"failed partitions: {report.failed}")
+    return {
+        "startup_s": ready - began,
+        "seconds": report.seconds,
+        "articles": report.articles,
+        "events": report.events,
+        "rate": report.articles / report.seconds,
+    }
+
+
+def single_process(corpus: Path) -> dict[str, float]:
+    articles = [a for a in read_inputs([str(corpus)]) if isinstance(a, Article)]
+    list(code_articles(articles[:1]))  # load the model outside the clock
+    began = time.perf_counter()
+    events = sum(1 for _ in code_articles(articles))
+    seconds = time.perf_counter() - began
+    return {
+        "seconds": seconds,
+        "articles": len(articles),
+        "events": events,
+        "rate": len(articles) / seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=4)
+    parser.add_argument("--partition-size", type=int, default=20)
+    parser.add_argument("--corpus", type=Path, default=SHARED_CORPUS)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        corpus = write_corpus(args.corpus, args.copies, folder)
+        base = single_process(corpus)
+        print(
+            f"cores: {os.cpu_count()}; corpus: {corpus.name} from "
+            f"{args.corpus if args.corpus.exists() else 'generated text'} x{args.copies}, "
+            f"{base['articles']:.0f} articles, partitions of {args.partition_size}"
+        )
+        print(
+            f"no Dask, 1 process : {base['rate']:7.1f} articles/s "
+            f"({base['articles']:.0f} articles, {base['events']:.0f} events, "
+            f"{base['seconds']:.1f} s)"
+        )
+        rates = {}
+        for n in (1, 2):
+            r = measure(corpus, n, args.partition_size, folder)
+            rates[n] = r["rate"]
+            print(
+                f"Dask, {n} worker(s)  : {r['rate']:7.1f} articles/s "
+                f"({r['articles']:.0f} articles, {r['events']:.0f} events, "
+                f"{r['seconds']:.1f} s; start-up and model load {r['startup_s']:.1f} s)"
+            )
+        print(f"ratio 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x (goal >= 1.6x)")
+
+
+if __name__ == "__main__":
+    main()
