@@ -13,7 +13,8 @@ from spacy.tokens import Doc, Span, Token
 
 from tacitus._version import __version__
 from tacitus.actors.lexicon import ActorLexicon
-from tacitus.actors.resolver import ActorResolver, ArticleMemory, Context
+from tacitus.actors.lexicon import ORG
+from tacitus.actors.resolver import PLACE_KINDS, ActorResolver, ArticleMemory, Context
 from tacitus.attribution import (
     QuoteSpan,
     attribution_phrase,
@@ -182,6 +183,17 @@ class Coder:
             problem=problem,
         )
 
+    @staticmethod
+    def _sentence_country(sent: Span, ctx: Context) -> str | None:
+        codes = set()
+        for i in range(sent.start, sent.end):
+            mention = ctx.mentions.get(i)
+            if mention is not None and mention.kind in PLACE_KINDS | {ORG}:
+                code = mention.entries[0].code
+                if code and len(code) == 3 and code not in ("IGO", "NGO", "MNC", "IMG"):
+                    codes.add(code)
+        return codes.pop() if len(codes) == 1 else None
+
     def _resolve(self, token: Token, ctx: Context) -> list[Actor]:
         return self.resolver.resolve(token, ctx)
 
@@ -222,6 +234,7 @@ class Coder:
         triggers = find_triggers(sent, self.book)
         if not triggers:
             return
+        country = self._sentence_country(sent, base)
         inner_of = {id(t): governed_triggers(t, triggers) for t in triggers}
         absorbed = {id(i) for t in triggers for i in inner_of[id(t)]}
         direct = {id(t): [i for i in inner_of[id(t)] if is_inner(t, i)] for t in triggers}
@@ -238,6 +251,7 @@ class Coder:
                 reporter = next((a for a in found if a.code or a.name), None)
             ctx = replace(base, speaker=speaker, reporter=reporter)
             sctx = SentenceContext(
+                sentence_country=country,
                 article_id=article.id,
                 sentence_index=index,
                 sent=sent,

@@ -97,6 +97,9 @@ class ActorResolver:
             return True
         if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
             return True
+        for child in token.children:
+            if child.dep_ in MODIFIER_DEPS and (child.i in ctx.mentions or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")):
+                return True
         return token.lower_ in PERSONAL or token.lower_ in FIRST_PLURAL or token.lower_ in THIRD_GROUP
 
     def resolve(self, head: Token, ctx: Context) -> list[Actor]:
@@ -142,6 +145,12 @@ class ActorResolver:
         lower = head.lower_
         if head.pos_ == "PRON" or lower in PERSONAL or lower in FIRST_PLURAL:
             return self._pronoun(head, ctx)
+        if head.i not in ctx.mentions and head.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE"):
+            # "Tehran's proposals", "the Taliban religious faction": the modifier is the actor.
+            for dep in ("poss", "nmod", "compound", "amod"):
+                child = next((c for c in head.children if c.dep_ == dep and self.is_candidate(c, ctx)), None)
+                if child is not None:
+                    return self._resolve_one(child, ctx)
         tokens = _phrase_tokens(head)
         mentions: list[Mention] = []
         for token in tokens:
@@ -167,7 +176,7 @@ class ActorResolver:
             place = place or next((m for m in mentions if m.kind in PLACE_KINDS), None)
             if place is not None:
                 code = place.entries[0].code
-                if place is head_mention and place.kind in (CAPITAL, SEAT):
+                if place.kind in (CAPITAL, SEAT) and (place is head_mention or head_mention is None):
                     sector = "GOV"
         if code is None:
             code = self._gazetteer_code(tokens)
@@ -245,7 +254,8 @@ class ActorResolver:
         return head.doc[start : head.i + 1].text, None
 
     def _gazetteer_code(self, tokens: list[Token]) -> str | None:
-        for token in tokens:
+        # A city only codes the phrase it qualifies ("police in Jericho"); a bare city is a place.
+        for token in tokens[1:]:
             if token.ent_type_ in ("GPE", "LOC") and token.dep_ == "pobj":
                 place = self.gazetteer.lookup(token.text)
                 if place is not None and place.country:

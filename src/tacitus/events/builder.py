@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
 from tacitus.attribution import according_to, attribution_phrase, reporting_verb, subject_of
 from tacitus.dates import resolve_date
 from tacitus.events.roles import find_target, source_of
-from tacitus.events.triggers import Trigger, complement_tokens
+from tacitus.events.triggers import Trigger, complement_tokens, is_purpose
 from tacitus.modality import modality_of
 from tacitus.ontology import cameo_table, quad_class
 from tacitus.places import Gazetteer
@@ -42,6 +42,7 @@ class SentenceContext:
     coder_version: str
     publisher: str | None
     url: str | None
+    sentence_country: str | None = None  # the one country a sentence names, if only one
 
 
 def _type_and_code(trigger: Trigger, inner: Trigger | None, modality: Modality) -> tuple[str, str, bool]:
@@ -129,7 +130,8 @@ def is_inner(outer: Trigger, inner: Trigger) -> bool:
     for _ in range(8):
         if node == outer.token or node == outer.clause_verb:
             return True
-        if node.dep_ not in INNER_PATH_DEPS or node.head == node:
+        purpose = node.dep_ == "advcl" and is_purpose(node)
+        if (node.dep_ not in INNER_PATH_DEPS and not purpose) or node.head == node:
             return False
         node = node.head
     return False
@@ -171,6 +173,11 @@ def build_event(
     target = [a for a in target if not any(_same_actor(a, s) for s in source)]
     if pattern.target == "ccomp_subject" and not target:
         return None
+    inferred = False
+    if ctx.sentence_country is not None:
+        source, inferred_s = _infer_country(source, ctx.sentence_country)
+        target, inferred_t = _infer_country(target, ctx.sentence_country)
+        inferred = inferred_s or inferred_t
     coded_source = [a for a in source if a.code]
     if not coded_source and not (pattern.event in SOURCELESS_OK and target):
         return None
@@ -194,6 +201,8 @@ def build_event(
     if modality.hypothetical:
         confidence -= 0.1
     if any(a.text.lower() in ("he", "she", "it", "they", "we") for a in source):
+        confidence -= 0.1
+    if inferred:
         confidence -= 0.1
     reporter = reporting_verb(verb)
     said_by = ctx.speaker if ctx.in_quote else reporter_actor
@@ -237,6 +246,18 @@ def build_event(
         publisher=ctx.publisher,
         url=ctx.url,
     )
+
+
+def _infer_country(actors: list[Actor], country: str) -> tuple[list[Actor], bool]:
+    """A person or body with no country of its own, in a sentence naming one country only."""
+    out, changed = [], False
+    for a in actors:
+        if a.code is None and (a.sector or a.name):
+            out.append(replace(a, code=country))
+            changed = True
+        else:
+            out.append(a)
+    return out, changed
 
 
 def _same_actor(a: Actor, b: Actor) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Token
 
-from tacitus.events.triggers import NOT_COMPLEMENT, Trigger
+from tacitus.events.triggers import NOT_COMPLEMENT, Trigger, is_purpose
 from tacitus.records import Actor
 
 Resolve = Callable[[Token], list[Actor]]
@@ -17,7 +17,18 @@ TARGET_PREPS = frozenset(
     {"with", "to", "against", "on", "upon", "from", "for", "into", "toward", "towards", "over",
      "between", "of", "onto", "among", "at", "by"}
 )  # fmt: skip
-NOMINAL_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd", "poss", "appos", "conj", "nsubj", "compound", "npadvmod"})
+NOMINAL_DEPS = frozenset(
+    {"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd", "poss", "appos", "conj", "nsubj",
+     "compound", "npadvmod", "nmod"}
+)  # fmt: skip
+# Verbs whose passive subject is the one committing ("Vietnam is committed to ...").
+STATIVE_PASSIVES = frozenset({"commit", "prepare", "determine", "dedicate", "resolve", "oblige", "poise"})
+# Events whose target may be where they happen: "evacuated settlements in the Gaza Strip".
+IN_PLACE_EVENTS = frozenset(
+    {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST", "RETREAT", "AID", "CONCEDE", "COOPERATE", "REQUEST"}
+)
+# Verbal events whose clause complement names the target: "demanded that the US cancel ...".
+CLAUSE_TARGET_EVENTS = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 
 
@@ -52,8 +63,13 @@ def controlling_subject(verb: Token) -> Token | None:
         if node.dep_ == "relcl":
             rel = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP")), None)
             return node.head if rel is not None or subject(node) is None else None
-        if node.dep_ == "acl" and node.tag_ == "VBG":
-            return None
+        if node.dep_ == "acl":
+            # "militiamen armed with...", "troops attacking X": the noun described acts;
+            # "the plan finalized between X and Y" (past participle) names no actor.
+            return node.head if node.tag_ in ("VBG", "VBD") else None
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep":
+            node = node.head.head  # "resorted to throwing stones"
+            continue
         return None
     return None
 
@@ -85,7 +101,10 @@ def source_of(trigger: Trigger) -> Token | None:
     ):
         return subject(verb)
     if trigger.kind == "verb" and _is_passive(verb):
-        return _passive_agent(verb)
+        agent = _passive_agent(verb)
+        if agent is None and verb.lemma_.lower() in STATIVE_PASSIVES:
+            return passive_patient(verb)
+        return agent
     return controlling_subject(verb)
 
 
@@ -126,12 +145,46 @@ def find_target(
                 if subj is not None:
                     return [a for a in resolve(subj) if a.code]
         return []
-    if trigger.kind == "verb" and _is_passive(verb):
+    if trigger.kind == "verb" and _is_passive(verb) and verb.lemma_.lower() not in STATIVE_PASSIVES:
         patient = passive_patient(verb)
         if patient is not None and patient.i not in source_tokens:
             actors = [a for a in resolve(patient) if a.code]
             if actors:
                 return actors
+    if trigger.pattern.event == "THREATEN" or trigger.pattern.intent:
+        # "threatened to X unless Baghdad accepted...": the condition names whom it is aimed at.
+        for token in verb.subtree:
+            if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
+                subj = subject(token)
+                if subj is not None and subj.i not in source_tokens:
+                    actors = [a for a in resolve(subj) if a.code]
+                    if actors and not all(_same_side(a, source) for a in actors):
+                        return actors
+    found = _search(trigger, source_tokens, resolve, is_candidate, source, TARGET_PREPS)
+    if found:
+        return found
+    if trigger.pattern.event in CLAUSE_TARGET_EVENTS:
+        for child in verb.children:
+            if child.dep_ == "ccomp":
+                subj = subject(child) or passive_patient(child)
+                if subj is not None and subj.i not in source_tokens:
+                    actors = [a for a in resolve(subj) if a.code]
+                    if actors and not all(_same_side(a, source) for a in actors):
+                        return actors
+    if trigger.pattern.event in IN_PLACE_EVENTS:
+        # "evacuate settlements in the Gaza Strip": where it happens is whom it hits.
+        return _search(trigger, source_tokens, resolve, is_candidate, source, TARGET_PREPS | {"in", "inside", "near"})
+    return []
+
+
+def _search(
+    trigger: Trigger,
+    source_tokens: set[int],
+    resolve: Resolve,
+    is_candidate: IsCandidate,
+    source: list[Actor],
+    preps: frozenset[str],
+) -> list[Actor]:
     queue: deque[tuple[Token, int]] = deque()
     for root in target_search_roots(trigger):
         for child in root.children:
@@ -143,9 +196,9 @@ def find_target(
         if token.i in seen or token.i in source_tokens:
             continue
         seen.add(token.i)
-        if token.dep_ == "prep" and token.lower_ not in TARGET_PREPS:
+        if token.dep_ == "prep" and token.lower_ not in preps:
             continue
-        if token.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and depth > 0:
+        if token.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and not is_purpose(token):
             continue
         if token.dep_ in NOMINAL_DEPS and is_candidate(token):
             actors = [a for a in resolve(token) if a.code]

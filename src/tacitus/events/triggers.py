@@ -72,15 +72,41 @@ def complement_tokens(verb: Token) -> list[Token]:
     """Tokens of what the verb governs, minus its subject, auxiliaries and side clauses."""
     out: list[Token] = []
     for child in verb.children:
-        if child.dep_ not in NOT_COMPLEMENT:
+        if child.dep_ not in NOT_COMPLEMENT or (child.dep_ == "advcl" and is_purpose(child)):
             out.extend(child.subtree)
     return out
+
+
+SCOPE_DEPS = frozenset({"dobj", "xcomp", "ccomp", "attr", "oprd", "dative", "prt", "acomp", "pcomp"})
+SCOPE_PREPS = frozenset({"for", "to", "on", "upon", "against", "with", "of", "into", "from", "out", "as", "over"})
+
+
+def object_scope(verb: Token, obj: Token | None) -> list[Token]:
+    """What a pattern's object conditions look at: the object, complements, argument PPs."""
+    out: list[Token] = list(obj.subtree) if obj is not None else []
+    for child in verb.children:
+        if child.dep_ in SCOPE_DEPS or (child.dep_ in ("prep", "agent") and child.lower_ in SCOPE_PREPS):
+            out.extend(child.subtree)
+        elif child.dep_ == "advcl" and is_purpose(child):
+            out.extend(child.subtree)
+    return out
+
+
+def is_purpose(clause: Token) -> bool:
+    """An infinitive clause of purpose: "... to protest X", "sworn to fight"."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children) and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in clause.children
+    )
 
 
 def _objects(verb: Token) -> list[Token]:
     objs = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
     for obj in list(objs):
         objs.extend(c for c in obj.conjuncts if c.i > obj.i)
+        # "25,000 tons of food aid", "$50,000 worth of goods": the measured noun counts.
+        for prep in obj.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                objs.extend(c for c in prep.children if c.dep_ == "pobj")
     # "hold a phone conversation" parses fine; "hold talks" is sometimes a compound chain.
     return objs
 
@@ -138,7 +164,7 @@ def _verb_match(verb: Token, p: Pattern) -> Trigger | None:
     if p.noun_mod and (obj is None or not _has_mod(obj, p.noun_mod)):
         return None
     if p.object_has or p.object_not:
-        comp = complement_tokens(verb)
+        comp = object_scope(verb, obj)
         if p.object_has and not any(_words(t) & p.object_has for t in comp):
             return None
         if p.object_not:
@@ -152,6 +178,8 @@ def _noun_match(noun: Token, p: Pattern) -> Trigger | None:
     if noun.dep_ not in NOUN_TRIGGER_DEPS:
         return None
     if p.noun_mod and not _has_mod(noun, p.noun_mod):
+        return None
+    if p.object_has and not any(_words(t) & p.object_has for t in noun.subtree if t.i != noun.i):
         return None
     words = [noun]
     if p.noun_mod:
@@ -174,8 +202,11 @@ def find_triggers(sent: Span, book: PatternBook) -> list[Trigger]:
     triggers: list[Trigger] = []
     claimed: set[int] = set()
     for token in sent:
+        if token.dep_ in ("amod", "compound", "nmod"):
+            continue  # "Israeli-occupied", "Syrian-backed": a participle describing a noun
         if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
-            for p in (*book.by_verb.get(_lemma(token), ()), *book.by_verb.get("*", ())):
+            # A reported "Y must/should do Z" is a demand on Y before it is Z (modal rules first).
+            for p in (*book.by_verb.get("*", ()), *book.by_verb.get(_lemma(token), ())):
                 trig = _verb_match(token, p)
                 if trig is not None:
                     triggers.append(trig)
