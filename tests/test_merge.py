@@ -102,3 +102,11 @@ def test_dyad_of_a_joint_side() -> None:
     assert merge_key(joint) == merge_key(make_event("y", source="RUS", target="IRN"))
     lone = dataclasses.replace(joint, source=joint.source[:1])
     assert [a and a.code for a in dyad(lone)] == ["IRN", None]
+
+
+def test_generic_codes_compare_names() -> None:
+    eu = make_event("x", target="IGO")
+    au = make_event("y", target="IGO")
+    eu = dataclasses.replace(eu, target=(Actor("EU", (0, 2), "IGO", "GOV", "European Union"),))
+    au = dataclasses.replace(au, target=(Actor("AU", (0, 2), "IGO", "GOV", "African Union"),))
+    assert merge_key(eu) != merge_key(au)

@@ -7,7 +7,8 @@ Two mentions report the same event when
 2. they have the same dyad: the code and sector of the first source actor and of the first
    target actor (or of the first two actors of a side when the other side is empty). For
    reciprocal mentions and symmetric types (CONSULT: a call or meeting has no direction)
-   the dyad is unordered, so the Iranian and the Russian readout of one call agree;
+   the dyad is unordered, so the Iranian and the Russian readout of one call agree. For
+   codes shared by many organisations (IGO, NGO, MNC, IMG) the actor's name must match too;
 3. their dates (event date, else the article's publication date) are at most
    ``window_days`` apart; a mention without a usable date is never merged;
 4. their places are compatible: equal country (and name when both are named), or at least
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 DEFAULT_WINDOW_DAYS = 2
 SYMMETRIC_TYPES = frozenset({"CONSULT"})
+# Codes shared by many organisations: their dyads also compare the actor's name.
+GENERIC_CODES = frozenset({"IGO", "NGO", "MNC", "IMG", "UNK"})
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,10 @@ def dyad(event: Event) -> tuple[Actor | None, Actor | None]:
 def _side(actor: Actor | None) -> str:
     if actor is None:
         return "-"
-    return f"{actor.code or '?'}/{actor.sector or ''}"
+    side = f"{actor.code or '?'}/{actor.sector or ''}"
+    if actor.code in GENERIC_CODES:  # "IGO" alone would merge the EU with the African Union
+        side += f"/{(actor.name or actor.text).lower()}"
+    return side
 
 
 def event_day(event: Event) -> str:
