@@ -11,9 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tacitus.coder import CodedArticle
 from tacitus.merge import (
     DEFAULT_RULE,
     MergeRule,
@@ -28,6 +27,9 @@ from tacitus.merge import (
     window,
 )
 from tacitus.records import Event
+
+if TYPE_CHECKING:
+    from tacitus.coder import CodedArticle
 
 BATCH_SIZE = 50
 
@@ -131,6 +133,18 @@ MIGRATIONS: list[tuple[str, str]] = [
             attribution TEXT
         );
         CREATE INDEX quotes_article ON quotes (article_id);
+        """,
+    ),
+    (
+        # Trends read only this index (covering); actor and type listings walk by date.
+        "0002_query_indexes",
+        """
+        DROP INDEX merged_dyad;
+        CREATE INDEX merged_dyad ON merged_events
+            (source_code, target_code, day, id, event, quad_class, goldstein, symmetric);
+        CREATE INDEX merged_source ON merged_events (source_code, day, id);
+        CREATE INDEX merged_event ON merged_events (event, day, id);
+        CREATE INDEX mentions_source ON mentions (source_code, day, id);
         """,
     ),
 ]

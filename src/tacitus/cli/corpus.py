@@ -266,8 +266,6 @@ def events_command(
     limit: int,
 ) -> None:
     """List stored events, newest first (merged events unless --mentions)."""
-    from tacitus.export import csv_columns, flat_row
-
     merged = not mentions
     with _open(db) as store:
         records = _all_events(
@@ -287,6 +285,8 @@ def events_command(
             for record in records:
                 click.echo(json.dumps(record, ensure_ascii=False))
         elif fmt == "csv":
+            from tacitus.export import csv_columns, flat_row
+
             writer = csv.DictWriter(
                 sys.stdout, fieldnames=csv_columns(merged=merged), extrasaction="ignore"
             )
