@@ -249,7 +249,7 @@ class Coder:
             if reporter_tok is not None:
                 found = self._resolve(reporter_tok, replace(base, speaker=speaker))
                 reporter = next((a for a in found if a.code or a.name), None)
-            ctx = replace(base, speaker=speaker, reporter=reporter)
+            ctx = replace(base, speaker=speaker, reporter=reporter, sentence_country=country)
             sctx = SentenceContext(
                 sentence_country=country,
                 article_id=article.id,

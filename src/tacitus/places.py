@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,6 +14,13 @@ from tacitus.records import Location
 # Names that are cities somewhere but, in English news, almost always mean something else.
 AMBIGUOUS = frozenset({"Of", "Us", "Man", "Most", "Mobile", "Reading", "Split", "Bath", "Best",
                        "March", "May", "Hope", "Union", "Victoria", "Police", "Columbus", "Nice"})
+
+
+_ASCII_NAME = re.compile(r"^[A-Z][A-Za-z' -]{2,40}$")
+
+
+def _fold(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -41,11 +50,16 @@ class Gazetteer:
                 float(city["longitude"]), int(city["geonameid"]),
             )
             pop = int(city.get("population") or 0)
-            for name in (city["name"],):
+            names = {city["name"], _fold(city["name"])}
+            # English exonyms and plain-ASCII spellings ("Kandahar" for "Kandahār").
+            names.update(n for n in city.get("alternatenames", ()) if _ASCII_NAME.match(n))
+            for name in names:
                 if name in AMBIGUOUS:
                     continue
-                if pop > best_pop.get(name, -1):
-                    best_pop[name] = pop
+                # The city's own name outranks another city's alternate spelling.
+                rank = pop + (10**9 if name in (city["name"], _fold(city["name"])) else 0)
+                if rank > best_pop.get(name, -1):
+                    best_pop[name] = rank
                     self._places[name] = place
         for country in countries.values():
             self._places[country["name"]] = Place(
@@ -53,7 +67,8 @@ class Gazetteer:
             )
 
     def lookup(self, name: str) -> Place | None:
-        return self._places.get(name.strip())
+        name = name.strip()
+        return self._places.get(name) or self._places.get(_fold(name))
 
 
 @lru_cache(maxsize=1)

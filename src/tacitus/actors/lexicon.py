@@ -140,12 +140,9 @@ class ActorLexicon:
             if token.pos_ in ("VERB", "AUX", "ADV", "ADP") and token.ent_type_ == "":
                 return False
         if entries[0].kind == PERSON and end - start == 1:
-            # "Boris" in "Boris Yeltsin", "Bush" in "Laura Bush": part of another person's name.
+            # "Boris" in "Boris Yeltsin": a first name that is part of another person's name.
             after = doc[end] if end < len(doc) else None
-            before = doc[start - 1] if start > 0 else None
             if after is not None and after.pos_ == "PROPN" and after.ent_type_ == "PERSON":
-                return False
-            if before is not None and before.pos_ == "PROPN" and before.ent_type_ == "PERSON" and before.is_title:
                 return False
         return True
 

@@ -57,6 +57,7 @@ class Context:
     day: dt.date | None
     memory: ArticleMemory
     speaker: Actor | None = None  # the speaker when the phrase is inside a quote
+    sentence_country: str | None = None  # the only country the sentence names, if one
     reporter: Actor | None = None  # the subject of a governing "say"-verb
 
 
@@ -95,7 +96,7 @@ class ActorResolver:
         """Could this token head an actor phrase? (cheap test before resolving)."""
         if token.i in ctx.mentions:
             return True
-        if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"):
             return True
         for child in token.children:
             if child.dep_ in MODIFIER_DEPS and (child.i in ctx.mentions or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")):
@@ -189,7 +190,8 @@ class ActorResolver:
                 break
         if sector is None and any(m.kind in (CAPITAL, SEAT) for m in mentions) and head_mention is None:
             sector = None
-        if name is None and person is None:
+        named_place = head_mention is not None and head_mention.kind in PLACE_KINDS | {ORG}
+        if name is None and person is None and not named_place:
             name, remembered = self._unknown_person(head, tokens, ctx)
             if remembered is not None:
                 return replace(remembered, text=text, span=span)
@@ -197,6 +199,9 @@ class ActorResolver:
                 holder = self._holder(code, role, ctx)
                 if holder is not None:
                     return replace(holder, text=text, span=span)
+        if code is None and (sector is not None or name is not None) and ctx.sentence_country:
+            # "Judge X opened an inquiry into Chilean officials": one country in the sentence.
+            code = ctx.sentence_country
         if code is None and name is None and sector is None:
             return None
         if code is None and sector is not None and name is None and head_mention is None:
@@ -254,9 +259,10 @@ class ActorResolver:
         return head.doc[start : head.i + 1].text, None
 
     def _gazetteer_code(self, tokens: list[Token]) -> str | None:
-        # A city only codes the phrase it qualifies ("police in Jericho"); a bare city is a place.
-        for token in tokens[1:]:
-            if token.ent_type_ in ("GPE", "LOC") and token.dep_ == "pobj":
+        # A city codes the phrase it qualifies ("police in Jericho") or a place acted upon
+        # ("shelled Kharkiv"); a bare city is never a subject that acts.
+        for token in tokens:
+            if token.ent_type_ in ("GPE", "LOC", "FAC") and token.dep_ in ("pobj", "dobj", "nsubjpass"):
                 place = self.gazetteer.lookup(token.text)
                 if place is not None and place.country:
                     return place.country

@@ -109,14 +109,18 @@ class EventWriter:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table("date", "event", "source", "target", "cameo", "gold.", "mod.", "evidence", show_lines=True)
+        table = Table("date", "event", "source", "target", "CAMEO", "Goldstein", "modality", "trigger", "sentence", show_lines=True)
         for e in self._rows:
             mods = [k for k, v in vars(e.modality).items() if v]
+            if e.attribution.in_quote:
+                mods.append("quoted")
+            sentence = e.text if len(e.text) <= 90 else e.text[:87] + "..."
             table.add_row(
                 e.date or "", e.event + (f"/{e.mode}" if e.mode else ""), _actor_label(e.source),
                 _actor_label(e.target), e.cameo, f"{e.goldstein:+.1f}", ",".join(mods),
-                e.text[:160],
+                e.event_text, sentence,
             )
-        Console(file=self._fh, width=160 if self._fh is not sys.stdout else None).print(table)
+        interactive = self._fh is sys.stdout and sys.stdout.isatty()
+        Console(file=self._fh, width=None if interactive else 180).print(table)
         if not self._rows:
             self._fh.write("no events\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
@@ -173,11 +173,6 @@ def build_event(
     target = [a for a in target if not any(_same_actor(a, s) for s in source)]
     if pattern.target == "ccomp_subject" and not target:
         return None
-    inferred = False
-    if ctx.sentence_country is not None:
-        source, inferred_s = _infer_country(source, ctx.sentence_country)
-        target, inferred_t = _infer_country(target, ctx.sentence_country)
-        inferred = inferred_s or inferred_t
     coded_source = [a for a in source if a.code]
     if not coded_source and not (pattern.event in SOURCELESS_OK and target):
         return None
@@ -201,8 +196,6 @@ def build_event(
     if modality.hypothetical:
         confidence -= 0.1
     if any(a.text.lower() in ("he", "she", "it", "they", "we") for a in source):
-        confidence -= 0.1
-    if inferred:
         confidence -= 0.1
     reporter = reporting_verb(verb)
     said_by = ctx.speaker if ctx.in_quote else reporter_actor
@@ -246,18 +239,6 @@ def build_event(
         publisher=ctx.publisher,
         url=ctx.url,
     )
-
-
-def _infer_country(actors: list[Actor], country: str) -> tuple[list[Actor], bool]:
-    """A person or body with no country of its own, in a sentence naming one country only."""
-    out, changed = [], False
-    for a in actors:
-        if a.code is None and (a.sector or a.name):
-            out.append(replace(a, code=country))
-            changed = True
-        else:
-            out.append(a)
-    return out, changed
 
 
 def _same_actor(a: Actor, b: Actor) -> bool:
