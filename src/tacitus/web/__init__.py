@@ -1,5 +1,5 @@
 """The HTTP API and dashboard over a Store (FastAPI, server-rendered templates)."""
 
-from tacitus.web.app import create_app
+from tacitus.web.app import app_from_env, create_app
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]

@@ -24,7 +24,7 @@ from tacitus.store import Store, StoreError
 from tacitus.web.access import StoreAccess
 from tacitus.web.params import BadParameter
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "app_from_env", "create_app"]
 
 log = logging.getLogger("tacitus.web")
 
@@ -222,6 +222,13 @@ def create_app(
     )
     app.router.on_shutdown.append(access.close)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app over $TACITUS_DB, with $TACITUS_TOKEN: for `tacitus serve --workers N`."""
+    import os
+
+    return create_app(os.environ["TACITUS_DB"], token=os.environ.get("TACITUS_TOKEN") or None)
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tacitus.web.annotate import segment
 from tacitus.web.api import Access, Cursor, Filter, Limit, Period, events_page, trend_data
-from tacitus.web.params import BadParameter, parse_code, parse_int, period_range
+from tacitus.web.params import parse_int, period_range, require_code
 from tacitus.web.svg import partner_network, trend_chart
 from tacitus.web.views import actor_view, article_view, event_view, overview, sentence_blocks
 
@@ -106,9 +106,7 @@ def dyad_form(
     a: Annotated[str | None, Query(max_length=40)] = None,
     b: Annotated[str | None, Query(max_length=40)] = None,
 ) -> RedirectResponse:
-    code_a, code_b = parse_code("a", a), parse_code("b", b)
-    if not (code_a and code_b):
-        raise BadParameter("a" if not code_a else "b", "two actor codes are needed")
+    code_a, code_b = require_code("a", a), require_code("b", b)
     return RedirectResponse(f"/dyads/{code_a}/{code_b}", status_code=303)
 
 
@@ -190,8 +188,7 @@ def actors(request: Request, stores: Access, limit: Limit = None) -> HTMLRespons
 
 @router.get("/actors/{code}", response_class=HTMLResponse)
 def actor(request: Request, code: str, stores: Access) -> HTMLResponse:
-    actor_code = parse_code("code", code)
-    assert actor_code is not None
+    actor_code = require_code("code", code)
     with stores.read() as store:
         data = actor_view(store, actor_code)
     network = partner_network(

@@ -17,6 +17,7 @@ __all__ = [
     "parse_date",
     "parse_int",
     "period_range",
+    "require_code",
 ]
 
 CODE_RE = re.compile(r"^[A-Z0-9_.:-]{1,40}$")
@@ -50,6 +51,13 @@ def parse_code(name: str, value: str | None) -> str | None:
     if not CODE_RE.match(value):
         raise BadParameter(name, f"{value[:50]!r} is not an actor code like IRN or IRNGOV")
     return value
+
+
+def require_code(name: str, value: str | None) -> str:
+    code = parse_code(name, value)
+    if code is None:
+        raise BadParameter(name, "is required (an actor code like IRN)")
+    return code
 
 
 def parse_date(name: str, value: str | None) -> str | None:
@@ -102,9 +110,7 @@ def parse_dyad(value: str | None) -> tuple[str, str] | None:
     parts = [p for p in parts if p]
     if len(parts) != 2:
         raise BadParameter("dyad", f"{value[:50]!r} is not two actor codes like IRN,RUS")
-    a, b = (parse_code("dyad", p) for p in parts)
-    assert a and b
-    return a, b
+    return require_code("dyad", parts[0]), require_code("dyad", parts[1])
 
 
 @dataclass(frozen=True)
