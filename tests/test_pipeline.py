@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from corpus_factory import make_event
 from tacitus.coder import CodedArticle
 from tacitus.ingest import ReadProblem
@@ -149,3 +151,31 @@ def test_seed_from_two_publishers_merges_into_one_consult(shared_dir: Path, code
         merged = consults[0]
         assert merged["mentions"] == 2 and merged["publishers"] == 2
         assert merged["first_report"] == "2021-11-17"
+
+
+def test_a_dead_worker_fails_its_chunks_and_the_ingest_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collections import deque
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from tacitus import pipeline
+
+    class DeadPool:
+        def shutdown(self, **_: Any) -> None:
+            pass
+
+    monkeypatch.setattr(pipeline, "_new_pool", lambda jobs, settings: "fresh pool")
+    broken: Future[list[CodedArticle]] = Future()
+    broken.set_exception(BrokenProcessPool("a worker died"))
+    pending: Future[list[CodedArticle]] = Future()
+    problems: list[str] = []
+    with Store(":memory:") as store:
+        run = pipeline._Run(store, problems.append, None, None)
+        in_flight = deque([([_art("a"), _art("b")], broken), ([_art("c")], pending)])
+        pool = pipeline._store_next(run, in_flight, DeadPool(), 2, None)  # type: ignore[arg-type]
+        report = run.result()
+        assert store.stats()["articles"] == 0
+    assert pool == "fresh pool" and not in_flight
+    assert report.failed == 3 and dict(report.reasons) == {"worker process died": 3}

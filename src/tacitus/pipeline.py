@@ -8,8 +8,9 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from tacitus.coder import CodedArticle, Coder, get_coder
@@ -19,6 +20,7 @@ from tacitus.settings import DEFAULT_SETTINGS, Settings
 from tacitus.store import IngestStats, Store
 
 CHUNK_SIZE = 8
+MAX_CHUNKS_PER_WORKER = 500
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class IngestReport:
     merged_new: int = 0
     seconds: float = 0.0
     reasons: tuple[tuple[str, int], ...] = field(default=())
+    interrupted: bool = False
 
     @property
     def rate(self) -> float:
@@ -61,8 +64,9 @@ class IngestReport:
         if self.reasons:
             failed += " (" + ", ".join(f"{r}: {n}" for r, n in self.reasons) + ")"
         replaced = f" ({self.replaced} replaced)" if self.replaced else ""
+        stopped = "interrupted (re-run to go on): " if self.interrupted else ""
         return (
-            f"read {self.read}, coded {self.coded}{replaced}, skipped {self.skipped} "
+            f"{stopped}read {self.read}, coded {self.coded}{replaced}, skipped {self.skipped} "
             f"(already stored), {failed}, events {self.events}, new merged events "
             f"{self.merged_new} in {self.seconds:.1f} s ({self.rate:.1f} articles/s)"
         )
@@ -97,6 +101,7 @@ def estimate_total(inputs: Iterable[str]) -> int | None:
 
 
 # -- worker side ---------------------------------------------------------------------------
+
 
 class CoderLoadError(Exception):
     """The coder (model or dictionaries) could not be loaded."""
@@ -158,6 +163,7 @@ class _Run:
         self.stats = IngestStats()
         self.reasons: Counter[str] = Counter()
         self.failed_reading = 0
+        self.interrupted = False
         self.start = time.perf_counter()
 
     def problem(self, where: str, reason: str) -> None:
@@ -225,7 +231,43 @@ class _Run:
             merged_new=s.merged_new,
             seconds=time.perf_counter() - self.start,
             reasons=tuple(self.reasons.most_common()),
+            interrupted=self.interrupted,
         )
+
+
+def _new_pool(jobs: int, settings: Settings) -> ProcessPoolExecutor:
+    # spawn: workers start clean (no copy of the parent's threads or SQLite handle);
+    # recycling them bounds the growth of spaCy's string store over a long corpus.
+    return ProcessPoolExecutor(
+        jobs,
+        mp_context=mp.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(settings,),
+        max_tasks_per_child=MAX_CHUNKS_PER_WORKER,
+    )
+
+
+def _store_next(
+    run: _Run,
+    in_flight: deque[tuple[list[Article], Future[list[CodedArticle]]]],
+    pool: ProcessPoolExecutor,
+    jobs: int,
+    settings: Settings,
+) -> ProcessPoolExecutor:
+    """Store the oldest chunk's result; if a worker died, fail its chunks and start anew."""
+    chunk, future = in_flight.popleft()
+    try:
+        run.store_chunk(future.result())
+        return pool
+    except BrokenProcessPool:
+        lost = [chunk] + [c for c, _ in in_flight]
+        in_flight.clear()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for articles in lost:  # not stored, so a re-run retries them
+            run.store_chunk(
+                [CodedArticle(a, (), (), (), problem="worker process died") for a in articles]
+            )
+        return _new_pool(jobs, settings)
 
 
 def ingest(
@@ -254,18 +296,25 @@ def ingest(
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or coder is not None:
         coder = coder or load_coder(settings)
-        for chunk in chunks:
-            run.store_chunk(code_chunk(chunk, coder))
+        try:
+            for chunk in chunks:
+                run.store_chunk(code_chunk(chunk, coder))
+        except KeyboardInterrupt:
+            run.interrupted = True
         return run.result()
     # Parent-side bounded pipeline (rather than Pool.imap, which reads its whole input in a
     # thread): the parent reads, filters and stores; at most 3 chunks per worker in flight.
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        in_flight: deque[AsyncResult[list[CodedArticle]]] = deque()
+    pool = _new_pool(jobs, settings)
+    in_flight: deque[tuple[list[Article], Future[list[CodedArticle]]]] = deque()
+    try:
         for chunk in chunks:
-            in_flight.append(pool.apply_async(code_chunk, (chunk,)))
-            if len(in_flight) >= jobs * 3:
-                run.store_chunk(in_flight.popleft().get())
+            in_flight.append((chunk, pool.submit(code_chunk, chunk)))
+            while len(in_flight) >= jobs * 3:
+                pool = _store_next(run, in_flight, pool, jobs, settings)
         while in_flight:
-            run.store_chunk(in_flight.popleft().get())
+            pool = _store_next(run, in_flight, pool, jobs, settings)
+    except KeyboardInterrupt:
+        run.interrupted = True
+    finally:
+        pool.shutdown(wait=not run.interrupted, cancel_futures=True)
     return run.result()
