@@ -336,3 +336,28 @@ def test_sigkill_at_random_points_then_rerun(tmp_path: Path) -> None:
     )
     assert done.stdout.splitlines()[-1].startswith("done")
     _check_consistent(path, n)
+
+
+def test_opens_in_the_sqlite3_shell_and_duckdb(tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "t.db"
+    with Store(path) as s:
+        s.add([make_coded("a1"), make_coded("a2", publisher="Other")])
+    shell = shutil.which("sqlite3")
+    if shell:
+        out = subprocess.run(
+            [shell, str(path), "SELECT event, mentions FROM merged_events"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert out.stdout.strip() == "CONSULT|2"
+    duckdb = pytest.importorskip("duckdb")
+    # No download in tests: use the extension only when it is installed already.
+    con = duckdb.connect(config={"autoinstall_known_extensions": False})
+    try:
+        con.execute(f"ATTACH '{path}' AS s (TYPE sqlite, READ_ONLY)")
+    except duckdb.Error as exc:
+        pytest.skip(f"DuckDB's sqlite extension is not available offline: {exc}")
+    assert con.execute("SELECT count(*) FROM s.mentions").fetchall() == [(2,)]
