@@ -41,6 +41,7 @@ _ENGLISH_CUES = frozenset(
     "the of and to in a is that for on with as was by said it at from has have are were be "
     "he his their its an this not will".split()
 )
+ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "attr", "conj", "poss", "ROOT"})
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
@@ -70,11 +71,16 @@ def html_to_text(text: str) -> str:
 
 
 def is_probably_english(text: str) -> bool:
-    words = re.findall(r"[A-Za-z']+", text[:20000].lower())
-    if len(words) < 12:
+    """A cheap guard against coding other languages: English function words, Latin script."""
+    sample = text[:20000]
+    letters = [c for c in sample if c.isalpha()]
+    if letters and sum(1 for c in letters if c.isascii()) / len(letters) < 0.5:
+        return False
+    words = re.findall(r"[A-Za-z']+", sample.lower())
+    if len(words) < 40:
         return True
     cues = sum(1 for w in words if w in _ENGLISH_CUES)
-    return cues / len(words) >= 0.08
+    return cues / len(words) >= 0.06
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -217,8 +223,9 @@ class Coder:
             speakers[q.start] = (speaker, attribution_phrase(verb))
 
     def _remember_subjects(self, sent: Span, ctx: Context) -> None:
+        """Resolve the sentence's noun phrases in order, so later pronouns and titles find them."""
         for token in sent:
-            if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "NOUN"):
+            if token.dep_ in ARGUMENT_DEPS and token.pos_ in ("PROPN", "NOUN"):
                 if self.resolver.is_candidate(token, ctx):
                     self._resolve(token, ctx)
 

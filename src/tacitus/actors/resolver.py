@@ -81,6 +81,9 @@ def _span_text(tokens: list[Token]) -> tuple[str, tuple[int, int]]:
     end = max(t.i for t in tokens)
     while start < end and doc[start].dep_ in ("det", "punct", "case"):
         start += 1
+    indexes = {t.i for t in tokens}
+    if start > 0 and doc[start - 1].lower_ == "the" and doc[start - 1].head.i in indexes:
+        start -= 1  # "The Kremlin", "the Iranian president": keep the article as written
     span = doc[start : end + 1]
     return span.text, (span.start_char, span.end_char)
 
@@ -144,7 +147,7 @@ class ActorResolver:
 
     def _resolve_one(self, head: Token, ctx: Context) -> Actor | None:
         lower = head.lower_
-        if head.pos_ == "PRON" or lower in PERSONAL or lower in FIRST_PLURAL:
+        if head.i not in ctx.mentions and (head.pos_ == "PRON" or lower in PERSONAL or lower in FIRST_PLURAL):
             return self._pronoun(head, ctx)
         if head.i not in ctx.mentions and head.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE"):
             # "Tehran's proposals", "the Taliban religious faction": the modifier is the actor.
