@@ -1,10 +1,12 @@
 """Articles per second on a Dask LocalCluster of 1 and of 2 worker processes, and the ratio.
 
-    python benchmarks/dask_bench.py [--copies 4] [--partition-size 20] [--corpus FILE]
+    python benchmarks/dask_bench.py [--copies 2] [--partition-size 10] [--repeat 2] [--corpus FILE]
 
 The corpus (../shared news_dev.jsonl, or a generated one) is repeated `copies` times
 under new ids. The model is loaded on every worker before the clock starts, so the
-figures are coding throughput; the one-off start-up is printed beside them.
+figures are coding throughput; the one-off start-up is printed beside them. 1 and 2
+workers run in alternating rounds and the best round of each counts, because other
+processes on a small machine slow single rounds down.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def measure(corpus: Path, workers: int, size: int, folder: Path) -> dict[str, fl
         dask_runner.warm_workers(client, DEFAULT_SETTINGS)
         ready = time.perf_counter()
         out = folder / f"out-{workers}"
+        folder.mkdir(parents=True, exist_ok=True)
         report = dask_runner.run_plan(client, plan, out=str(out), settings=DEFAULT_SETTINGS)
     if not report.ok:
         raise SystemExit(f"failed partitions: {report.failed}")
@@ -79,34 +82,41 @@ def single_process(corpus: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=4)
-    parser.add_argument("--partition-size", type=int, default=20)
+    parser.add_argument("--copies", type=int, default=2)
+    parser.add_argument("--partition-size", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=2, help="Rounds of 1 then 2 workers.")
     parser.add_argument("--corpus", type=Path, default=SHARED_CORPUS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         corpus = write_corpus(args.corpus, args.copies, folder)
         base = single_process(corpus)
+        origin = args.corpus if args.corpus.exists() else "generated text"
         print(
-            f"cores: {os.cpu_count()}; corpus: {corpus.name} from "
-            f"{args.corpus if args.corpus.exists() else 'generated text'} x{args.copies}, "
-            f"{base['articles']:.0f} articles, partitions of {args.partition_size}"
+            f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.1f}; "
+            f"corpus: {origin} x{args.copies}, {base['articles']:.0f} articles, "
+            f"partitions of {args.partition_size}; best of {args.repeat} rounds"
         )
         print(
             f"no Dask, 1 process : {base['rate']:7.1f} articles/s "
             f"({base['articles']:.0f} articles, {base['events']:.0f} events, "
             f"{base['seconds']:.1f} s)"
         )
-        rates = {}
-        for n in (1, 2):
-            r = measure(corpus, n, args.partition_size, folder)
-            rates[n] = r["rate"]
+        best: dict[int, dict[str, float]] = {}
+        for round_ in range(args.repeat):
+            for n in (1, 2):  # interleaved, so that other load hits both alike
+                r = measure(corpus, n, args.partition_size, folder / f"r{round_}")
+                if n not in best or r["rate"] > best[n]["rate"]:
+                    best[n] = r
+        for n, r in best.items():
             print(
                 f"Dask, {n} worker(s)  : {r['rate']:7.1f} articles/s "
                 f"({r['articles']:.0f} articles, {r['events']:.0f} events, "
                 f"{r['seconds']:.1f} s; start-up and model load {r['startup_s']:.1f} s)"
             )
-        print(f"ratio 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x (goal >= 1.6x)")
+        ratio = best[2]["rate"] / best[1]["rate"]
+        print(f"ratio 2 workers / 1 worker: {ratio:.2f}x (goal >= 1.6x on 2 cores)")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -79,8 +79,16 @@ def write_corpus(folder: Path) -> list[str]:
 
 
 def single_process(inputs: list[str]) -> list[Any]:
+    """The events of the single-process run (code_articles) of the same inputs.
+
+    Should the coder raise on some article, the runner codes that partition one article
+    at a time (code_isolated); the reference then does the same over the whole corpus.
+    """
     articles = [a for a in read_inputs(inputs) if isinstance(a, Article)]
-    return list(code_articles(articles))
+    try:
+        return list(code_articles(articles))
+    except Exception:
+        return [e for c in dask_runner.code_isolated(get_coder(), articles) for e in c.events]
 
 
 def article_ids(out: Path) -> list[str]:
@@ -198,6 +206,35 @@ def test_a_partition_is_written_once_with_the_export_schema(tmp_path: Path, fake
     again = code_partition(plan.partitions[0], out=str(out))
     assert again.skipped and (again.articles, again.events) == (4, 8)
     assert leftovers(out) == []
+
+
+class BrittleCoder(FakeCoder):
+    """Raises, as a coder bug would, when a batch holds article a3."""
+
+    def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        for coded in super().code(articles):
+            if coded.article.id == "a3":
+                raise IndexError("span index out of range")
+            yield coded
+
+
+def test_an_article_that_breaks_the_coder_costs_only_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dask_runner, "get_coder", lambda settings=None: BrittleCoder())
+    inputs = write_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = code_partition(plan_inputs(inputs, partition_size=4).partitions[0], out=str(out))
+    assert (result.articles, result.events) == (4, 6)
+    assert [p.split(":")[0] for p in result.problems] == ["a3"]
+    assert "IndexError" in result.problems[0]
+    assert {c.article.id: c.problem is not None for c in read_coded(str(out))} == {
+        "a0": False,
+        "a1": False,
+        "a2": False,
+        "a3": True,
+    }
 
 
 def test_parquet_round_trip_into_the_store_equals_direct_ingest(tmp_path: Path, fake_coder) -> None:
@@ -338,17 +375,6 @@ def test_cluster_run_on_the_dev_corpus(shared_dir: Path, tmp_path: Path, client:
     check_output(tmp_path / "out", expected, inputs, plan)
 
 
-def dying_task(partition: Partition, *, flag: str, **kw: Any) -> Any:
-    """Kill this worker process the first time partition 1 runs, halfway through writing."""
-    marker = Path(flag)
-    if partition.index == 1 and not marker.exists():
-        marker.write_text(str(os.getpid()))
-        half = Path(kw["out"]) / f".{partition.filename}.killed.tmp"
-        half.write_bytes(b"PAR1 half a file")
-        os._exit(1)
-    return code_partition(partition, **kw)
-
-
 def failing_task(partition: Partition, *, attempts: str, **kw: Any) -> Any:
     """Partition 0 raises on every attempt, as a bad file would."""
     if partition.index == 0:
@@ -356,22 +382,6 @@ def failing_task(partition: Partition, *, attempts: str, **kw: Any) -> Any:
             fh.write("x")
         raise OSError("cannot read bad.jsonl")
     return code_partition(partition, **kw)
-
-
-@cluster
-def test_a_killed_worker_loses_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
-    inputs = write_corpus(tmp_path / "in")
-    expected = single_process(inputs)
-    flag = tmp_path / "killed"
-    with dask_runner.dask_client(workers=2) as c:
-        task = functools.partial(dying_task, flag=str(flag))
-        plan, report = _run(c, inputs, tmp_path / "out", size=2, task=task)
-    killed = int(flag.read_text())
-    assert report.ok, report.failed
-    assert str(killed) not in {
-        r.worker.split(":")[1] for r in report.done if r.name == "part-00001"
-    }
-    check_output(tmp_path / "out", expected, inputs, plan)
 
 
 @cluster
@@ -392,12 +402,13 @@ def test_a_failing_partition_is_retried_reported_and_resumed(tmp_path: Path, cli
 
 
 @cluster
-def test_code_command_with_the_dask_engine(tmp_path: Path) -> None:
+def test_code_command_with_the_dask_engine(tmp_path: Path, client: Any) -> None:
     from tacitus.cli import main
 
     inputs = write_corpus(tmp_path / "in")
     out = tmp_path / "out"
-    args = ["code", *inputs, "--engine", "dask", "--workers", "2", "--partition-size", "4"]
+    address = client.scheduler.address
+    args = ["code", *inputs, "--engine", "dask", "--scheduler", address, "--partition-size", "4"]
     result = CliRunner().invoke(main, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "14 articles" in result.output and "4 partitions written" in result.output
@@ -407,6 +418,32 @@ def test_code_command_with_the_dask_engine(tmp_path: Path) -> None:
     )
     again = CliRunner().invoke(main, [*args, "--out", str(out)])
     assert again.exit_code == 0 and "4 already done" in again.output
+
+
+def dying_task(partition: Partition, *, flag: str, **kw: Any) -> Any:
+    """Kill this worker process the first time partition 1 runs, halfway through writing."""
+    marker = Path(flag)
+    if partition.index == 1 and not marker.exists():
+        marker.write_text(str(os.getpid()))
+        half = Path(kw["out"]) / f".{partition.filename}.killed.tmp"
+        half.write_bytes(b"PAR1 half a file")
+        os._exit(1)
+    return code_partition(partition, **kw)
+
+
+@cluster
+def test_a_killed_worker_loses_nothing_and_duplicates_nothing(tmp_path: Path, client: Any) -> None:
+    inputs = write_corpus(tmp_path / "in")
+    expected = single_process(inputs)
+    flag = tmp_path / "killed"
+    task = functools.partial(dying_task, flag=str(flag))
+    plan, report = _run(client, inputs, tmp_path / "out", size=2, task=task)
+    killed = int(flag.read_text())
+    assert report.ok, report.failed
+    assert str(killed) not in {
+        r.worker.split(":")[1] for r in report.done if r.name == "part-00001"
+    }
+    check_output(tmp_path / "out", expected, inputs, plan)
 
 
 def test_the_cluster_commands_are_documented() -> None:

@@ -376,8 +376,8 @@ def code_partition(
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
     events: list[Event] = []
-    articles = read_partition(partition, published=published, problems=problems)
-    for coded in get_coder(settings).code(articles):
+    articles = list(read_partition(partition, published=published, problems=problems))
+    for coded in code_isolated(get_coder(settings), articles):
         rows.append(_article_row(coded))
         events.extend(coded.events)
         if coded.problem:
@@ -393,6 +393,26 @@ def code_partition(
     return PartitionResult(
         partition.name, len(rows), len(events), tuple(problems), seconds, _worker_name()
     )
+
+
+def code_isolated(coder: Any, articles: list[Article]) -> list[CodedArticle]:
+    """Code a batch; if the coder raises, code one article at a time and report the culprits.
+
+    One article that breaks the coder then costs one article, not its whole partition
+    (retrying the partition would fail the same way).
+    """
+    try:
+        return list(coder.code(articles))
+    except Exception:
+        return [_code_one(coder, article) for article in articles]
+
+
+def _code_one(coder: Any, article: Article) -> CodedArticle:
+    try:
+        return next(iter(coder.code([article])))
+    except Exception as exc:
+        problem = f"the coder failed on this article ({type(exc).__name__}: {exc})"
+        return CodedArticle(article, (), (), (), problem)
 
 
 def _with_meta(table: pa.Table, meta: dict[str, Any]) -> pa.Table:
