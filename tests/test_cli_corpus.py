@@ -185,6 +185,19 @@ def test_every_corpus_command_is_documented() -> None:
         assert f"tacitus {name}" in doc, name
 
 
+def _stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
 def test_ingest_killed_with_sigkill_then_rerun(tmp_path: Path) -> None:
     """The real CLI, killed at random points, then re-run: every article stored once."""
     n = 150
@@ -216,12 +229,22 @@ def test_ingest_killed_with_sigkill_then_rerun(tmp_path: Path) -> None:
         "--quiet",
     ]
     rng = random.Random(3)
+    kills = 0
     for _ in range(3):
+        # Kill it once a random number of articles is stored, at a random instant after.
+        target = rng.randrange(1, n - 20)
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 1.5))
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if _stored(db) >= target:
+                time.sleep(rng.uniform(0, 0.05))
+                break
+            time.sleep(0.02)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
+            kills += 1
         proc.wait()
+    assert kills >= 2
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "failed 0" in done.stdout
     con = sqlite3.connect(db)

@@ -127,7 +127,7 @@ def test_parallel_ingest_with_real_workers(tmp_path: Path) -> None:
     src = _jsonl(tmp_path / "in.jsonl", rows)
     with Store(tmp_path / "t.db") as store:
         report = ingest([str(src)], store, jobs=2, chunk_size=2)
-        again = ingest([str(src)], store, jobs=2, chunk_size=2)
+        again = ingest([str(src)], store, jobs=2, chunk_size=2)  # starts no worker
         assert store.stats()["articles"] == 12
     assert report.coded == 12 and report.failed == 0
     assert again.skipped == 12 and again.coded == 0

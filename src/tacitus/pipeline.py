@@ -304,17 +304,19 @@ def ingest(
         return run.result()
     # Parent-side bounded pipeline (rather than Pool.imap, which reads its whole input in a
     # thread): the parent reads, filters and stores; at most 3 chunks per worker in flight.
-    pool = _new_pool(jobs, settings)
+    pool: ProcessPoolExecutor | None = None  # started on the first chunk to code
     in_flight: deque[tuple[list[Article], Future[list[CodedArticle]]]] = deque()
     try:
         for chunk in chunks:
+            pool = pool or _new_pool(jobs, settings)
             in_flight.append((chunk, pool.submit(code_chunk, chunk)))
             while len(in_flight) >= jobs * 3:
                 pool = _store_next(run, in_flight, pool, jobs, settings)
-        while in_flight:
+        while in_flight and pool is not None:
             pool = _store_next(run, in_flight, pool, jobs, settings)
     except KeyboardInterrupt:
         run.interrupted = True
     finally:
-        pool.shutdown(wait=not run.interrupted, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=not run.interrupted, cancel_futures=True)
     return run.result()
