@@ -161,6 +161,30 @@ def test_globs_folders_and_missing_inputs(tmp_path: Path) -> None:
         plan_inputs(["-"])
 
 
+def test_fsspec_urls_in_and_out(tmp_path: Path, fake_coder) -> None:
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    lines = [json.dumps({"id": f"m{i}", "text": s}) for i, s in enumerate(SENTENCES)]
+    fs.pipe_file("/corpus/news.jsonl", ("\n".join(lines) + "\n").encode())
+    fs.pipe_file("/corpus/.hidden.jsonl", b'{"id": "no", "text": "hidden"}\n')
+    plan = plan_inputs(["memory://corpus/*.jsonl"], partition_size=5)
+    paths = {s.path for p in plan.partitions for s in p.segments}
+    assert len(plan.partitions) == 3 and paths == {"memory:///corpus/news.jsonl"}
+    for part in plan.partitions:
+        code_partition(part, out="memory://results")
+    assert sorted(fs.ls("/results", detail=False))[-3:] == [
+        "/results/part-00000.parquet",
+        "/results/part-00001.parquet",
+        "/results/part-00002.parquet",
+    ]
+    assert sorted(c.article.id for c in read_coded("memory://results")) == sorted(
+        f"m{i}" for i in range(12)
+    )
+    fs.rm("/corpus", recursive=True)
+    fs.rm("/results", recursive=True)
+
+
 def test_published_fills_articles_without_a_date(tmp_path: Path) -> None:
     import datetime as dt
 

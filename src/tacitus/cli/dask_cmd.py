@@ -66,6 +66,9 @@ def run_dask_command(
     if report.failed:
         echo_problem("run the same command again to retry the failed partitions")
         sys.exit(1)
+    if not any(r.articles for r in report.done):
+        echo_problem("nothing could be read")
+        sys.exit(1)
 
 
 def _store_group() -> click.Group:
