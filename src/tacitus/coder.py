@@ -38,8 +38,7 @@ from tacitus.records import Actor, Article, Event, Quote
 from tacitus.settings import DEFAULT_SETTINGS, Settings
 
 _ENGLISH_CUES = frozenset(
-    "the of and to in a is that for on with as was by said it at from has have are were be "
-    "he his their its an this not will".split()
+    "the of and to that was were with for said has have his their which would from by this is are it".split()
 )
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "attr", "conj", "poss", "ROOT"})
 _TAG = re.compile(r"<[^>]{0,2000}>")

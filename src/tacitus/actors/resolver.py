@@ -149,7 +149,11 @@ class ActorResolver:
         lower = head.lower_
         if head.i not in ctx.mentions and (head.pos_ == "PRON" or lower in PERSONAL or lower in FIRST_PLURAL):
             return self._pronoun(head, ctx)
-        if head.i not in ctx.mentions and head.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE"):
+        qualifiers = [
+            ctx.mentions[c.i] for c in head.children
+            if c.dep_ in MODIFIER_DEPS and c.i in ctx.mentions and ctx.mentions[c.i].kind in (TITLE, SECTOR)
+        ]
+        if head.i not in ctx.mentions and head.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE") and not qualifiers:
             # "Tehran's proposals", "the Taliban religious faction": the modifier is the actor.
             for dep in ("poss", "nmod", "compound", "amod"):
                 child = next((c for c in head.children if c.dep_ == dep and self.is_candidate(c, ctx)), None)
