@@ -236,8 +236,19 @@ class _Run:
 
 
 def _new_pool(jobs: int, settings: Settings) -> ProcessPoolExecutor:
-    # spawn: workers start clean (no copy of the parent's threads or SQLite handle);
-    # recycling them bounds the growth of spaCy's string store over a long corpus.
+    if "fork" in mp.get_all_start_methods():
+        # Load the coder once, here, and fork the workers: they share the loaded model
+        # (copy-on-write) instead of each spending seconds loading its own. They never
+        # touch the parent's SQLite connection.
+        load_coder(settings)
+        return ProcessPoolExecutor(
+            jobs,
+            mp_context=mp.get_context("fork"),
+            initializer=_init_worker,
+            initargs=(settings,),
+        )
+    # Elsewhere workers start clean and load the coder themselves; recycling them bounds
+    # the growth of spaCy's string store over a long corpus.
     return ProcessPoolExecutor(
         jobs,
         mp_context=mp.get_context("spawn"),

@@ -182,6 +182,7 @@ class _Bar:
                 TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=True,
+                auto_refresh=False,  # no refresh thread: the pipeline may fork workers
             )
             self.progress.start()
             self.task = self.progress.add_task("ingest", total=None, rate=0.0, events=0)
@@ -192,6 +193,7 @@ class _Bar:
             return
         rate = p.coded / p.elapsed if p.elapsed > 0 else 0.0
         self.progress.update(self.task, completed=p.done, total=p.total, rate=rate, events=p.events)
+        self.progress.refresh()
 
     def echo(self, message: str) -> None:
         if self.progress is not None:
