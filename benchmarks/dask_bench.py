@@ -54,7 +54,9 @@ def measure(corpus: Path, workers: int, size: int, folder: Path) -> dict[str, fl
         ready = time.perf_counter()
         out = folder / f"out-{workers}"
         folder.mkdir(parents=True, exist_ok=True)
+        cpu_before = sum(client.run(time.process_time).values())
         report = dask_runner.run_plan(client, plan, out=str(out), settings=DEFAULT_SETTINGS)
+        cpu = sum(client.run(time.process_time).values()) - cpu_before
     if not report.ok:
         raise SystemExit(f"failed partitions: {report.failed}")
     return {
@@ -63,6 +65,8 @@ def measure(corpus: Path, workers: int, size: int, folder: Path) -> dict[str, fl
         "articles": report.articles,
         "events": report.events,
         "rate": report.articles / report.seconds,
+        # Cores the workers got: below `workers` when other processes share the machine.
+        "cores": cpu / report.seconds,
     }
 
 
@@ -115,10 +119,13 @@ def main() -> None:
             print(
                 f"Dask, {n} worker(s)  : {r['rate']:7.1f} articles/s "
                 f"({r['articles']:.0f} articles, {r['events']:.0f} events, "
-                f"{r['seconds']:.1f} s; start-up and model load {r['startup_s']:.1f} s)"
+                f"{r['seconds']:.1f} s; cores used {r['cores']:.2f}; "
+                f"start-up and model load {r['startup_s']:.1f} s)"
             )
         ratio = best[2]["rate"] / best[1]["rate"]
         print(f"ratio 2 workers / 1 worker: {ratio:.2f}x (goal >= 1.6x on 2 cores)")
+        per_core = (best[2]["rate"] / best[2]["cores"]) / (best[1]["rate"] / best[1]["cores"])
+        print(f"articles per worker CPU-second, 2 workers / 1 worker: {per_core:.2f}")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
