@@ -538,6 +538,14 @@ def test_ingest_on_a_store_file(tmp_path: Path) -> None:
         assert c.get("/api").json()["stats"]["events"] == 17
 
 
+def test_aggregates_are_remembered_until_the_store_changes(store: Store) -> None:
+    with TestClient(create_app(store)) as c:
+        assert c.get("/api/actors").json() == c.get("/api/actors").json()
+        before = c.get("/api").json()["stats"]["articles"]
+        store.add([coded("later", "Iran met Russia.", dt.date(2022, 5, 1), [])])
+        assert c.get("/api").json()["stats"]["articles"] == before + 1
+
+
 def test_security_headers_and_no_cors(client: TestClient) -> None:
     response = client.get("/api/events", headers={"origin": "https://evil.example"})
     assert response.headers["content-security-policy"] == CSP

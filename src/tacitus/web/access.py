@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from tacitus.store import Store
 
 __all__ = ["StoreAccess"]
 
 POOL_SIZE = 32
+MEMO_MAX_AGE = 600.0
+MEMO_MAX_ENTRIES = 1024
+
+T = TypeVar("T")
 
 
 class StoreAccess:
@@ -46,6 +53,8 @@ class StoreAccess:
             self._limit = pool_size
             self._open(self.path).close()  # fail now, not on the first request
         self._created = len(self._all)
+        self._memo: dict[Any, tuple[Any, float, Any]] = {}
+        self._memo_locks: dict[Any, threading.Lock] = {}
 
     def _add(self, store: Store) -> None:
         self._all.append(store)
@@ -89,6 +98,57 @@ class StoreAccess:
             writer = self._writer
         with self._write_lock:
             yield writer
+
+    def version(self) -> Any:
+        """Changes whenever the data may have: file sizes and times, or the change count."""
+        if self.path is None:
+            assert self._writer is not None
+            return self._writer.db.total_changes
+        out: list[tuple[int, int] | None] = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(f"{self.path}{suffix}")
+                out.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
+    def memo(self, key: Any, compute: Callable[[Store], T], *, max_age: float = MEMO_MAX_AGE) -> T:
+        """`compute(store)`, remembered until the store changes: for slow aggregates
+        (counts, most active actors and dyads) that every home page needs."""
+        with self._lock:
+            lock = self._memo_locks.setdefault(key, threading.Lock())
+        with lock:  # one computation per key at a time; the others wait for its result
+            version = self.version()
+            hit = self._memo.get(key)
+            if hit and hit[0] == version and time.monotonic() - hit[1] < max_age:
+                value: T = hit[2]
+                return value
+            with self.read() as store:
+                value = compute(store)
+            self._memo[key] = (version, time.monotonic(), value)
+        if len(self._memo) > MEMO_MAX_ENTRIES:
+            with self._lock:
+                for old in sorted(self._memo, key=lambda k: self._memo[k][1])[
+                    : len(self._memo) // 4
+                ]:
+                    self._memo.pop(old, None)
+                    self._memo_locks.pop(old, None)
+        return value
+
+    def warm(self, *keys_and_computes: tuple[Any, Callable[[Store], Any]]) -> threading.Thread:
+        """Fill the memo in the background so the first visitor does not wait."""
+
+        def run() -> None:
+            for key, compute in keys_and_computes:
+                try:
+                    self.memo(key, compute)
+                except Exception:  # a failure shows up again, and is reported, on request
+                    return
+
+        thread = threading.Thread(target=run, name="tacitus-warm", daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         if self._owned:

@@ -32,6 +32,8 @@ from tacitus.web.views import (
     event_pages,
     event_view,
     overview,
+    top_actors,
+    top_dyads,
 )
 
 __all__ = ["router"]
@@ -55,7 +57,7 @@ def ok(data: dict[str, Any]) -> JSONResponse:
     return JSONResponse(data)
 
 
-def access(request: Request) -> StoreAccess:
+async def access(request: Request) -> StoreAccess:  # async: no thread hop for a lookup
     store: StoreAccess = request.app.state.access
     return store
 
@@ -63,14 +65,9 @@ def access(request: Request) -> StoreAccess:
 Access = Annotated[StoreAccess, Depends(access)]
 
 
-def _base(request: Request) -> str:
-    return str(request.url.path)
-
-
 @router.get("", summary="Overview: counts, date range, latest events, busiest dyads")
 def api_overview(stores: Access) -> JSONResponse:
-    with stores.read() as store:
-        data = overview(store)
+    data = overview(stores)
     return ok(
         data
         | {
@@ -168,10 +165,13 @@ def trend_data(
     code_a, code_b = require_code("a", a), require_code("b", b)
     both_directions = parse_bool("both_directions", both, default=False)
     first, last = parse_date("since", since), parse_date("until", until)
-    with stores.read() as store:
-        periods = store.trend(
+    # A dyad's whole history is aggregated: remembered until the store changes.
+    periods = stores.memo(
+        ("trend", code_a, code_b, by, both_directions, first, last),
+        lambda store: store.trend(
             code_a, code_b, by=by, both_directions=both_directions, since=first, until=last
-        )
+        ),
+    )
     return {
         "a": code_a,
         "b": code_b,
@@ -204,16 +204,14 @@ def api_trend(
 @router.get("/actors", summary="The most active actors")
 def api_actors(stores: Access, limit: Limit = None) -> JSONResponse:
     n = parse_int("limit", limit, lo=1, hi=500, default=50)
-    with stores.read() as store:
-        return ok({"actors": store.actors(limit=n or 50)})
+    return ok({"actors": top_actors(stores, limit=n or 50)})
 
 
 @router.get("/actors/{code}", summary="An actor's partners, most events first")
 def api_actor(code: str, stores: Access, limit: Limit = None) -> JSONResponse:
     actor = require_code("code", code)
     n = parse_int("limit", limit, lo=1, hi=500, default=50)
-    with stores.read() as store:
-        return ok(actor_view(store, actor, limit=n or 50))
+    return ok(actor_view(stores, actor, limit=n or 50))
 
 
 @router.get("/dyads", summary="The most active (source, target) pairs")
@@ -224,8 +222,7 @@ def api_dyads(
 ) -> JSONResponse:
     n = parse_int("limit", limit, lo=1, hi=500, default=50)
     code = parse_code("actor", actor)
-    with stores.read() as store:
-        return ok({"dyads": store.dyads(limit=n or 50, actor=code)})
+    return ok({"dyads": top_dyads(stores, limit=n or 50, actor=code)})
 
 
 class TextIn(BaseModel):

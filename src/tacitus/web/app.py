@@ -5,7 +5,8 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -195,9 +196,19 @@ def create_app(
     `coder` returns the Coder to use (default: tacitus.coder.get_coder()).
     """
     from tacitus.web import api, pages
+    from tacitus.web.views import warm
 
     access = StoreAccess(store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if access.path is not None:
+            warm(access)
+        yield
+        access.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Tacitus",
         version=__version__,
         description=(
@@ -220,7 +231,6 @@ def create_app(
         limits={"/api/code": max_code_body, "/api/articles": max_ingest_body},
         token=token,
     )
-    app.router.on_shutdown.append(access.close)
     return app
 
 

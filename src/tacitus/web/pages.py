@@ -12,7 +12,15 @@ from tacitus.web.annotate import segment
 from tacitus.web.api import Access, Cursor, Filter, Limit, Period, events_page, trend_data
 from tacitus.web.params import parse_int, period_range, require_code
 from tacitus.web.svg import partner_network, trend_chart
-from tacitus.web.views import actor_view, article_view, event_view, overview, sentence_blocks
+from tacitus.web.views import (
+    actor_view,
+    article_view,
+    event_view,
+    overview,
+    sentence_blocks,
+    top_actors,
+    top_dyads,
+)
 
 __all__ = ["router"]
 
@@ -32,8 +40,7 @@ def _query(**params: Any) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, stores: Access) -> HTMLResponse:
-    with stores.read() as store:
-        data = overview(store)
+    data = overview(stores)
     return render(request, "home.html", twin="/api", **data)
 
 
@@ -96,8 +103,7 @@ def article(request: Request, article_id: str, stores: Access) -> HTMLResponse:
 @router.get("/dyads", response_class=HTMLResponse)
 def dyads(request: Request, stores: Access, limit: Limit = None) -> HTMLResponse:
     n = parse_int("limit", limit, lo=1, hi=500, default=100)
-    with stores.read() as store:
-        rows = store.dyads(limit=n or 100)
+    rows = top_dyads(stores, limit=n or 100)
     return render(request, "dyads.html", twin="/api/dyads" + _query(limit=limit), dyads=rows)
 
 
@@ -181,16 +187,14 @@ def dyad_svg(
 @router.get("/actors", response_class=HTMLResponse)
 def actors(request: Request, stores: Access, limit: Limit = None) -> HTMLResponse:
     n = parse_int("limit", limit, lo=1, hi=500, default=100)
-    with stores.read() as store:
-        rows = store.actors(limit=n or 100)
+    rows = top_actors(stores, limit=n or 100)
     return render(request, "actors.html", twin="/api/actors" + _query(limit=limit), actors=rows)
 
 
 @router.get("/actors/{code}", response_class=HTMLResponse)
 def actor(request: Request, code: str, stores: Access) -> HTMLResponse:
     actor_code = require_code("code", code)
-    with stores.read() as store:
-        data = actor_view(store, actor_code)
+    data = actor_view(stores, actor_code)
     network = partner_network(
         actor_code,
         [(p["code"], p["events"], p["goldstein_mean"]) for p in data["partners"]],

@@ -146,7 +146,7 @@ class EventFilter:
         return out
 
 
-def event_filter(
+async def event_filter(
     actor: Annotated[
         str | None, Query(description="Actor code (source or target), e.g. IRN.", max_length=40)
     ] = None,
@@ -177,7 +177,10 @@ def event_filter(
         Query(description="true: events merged across articles (default); false: mentions."),
     ] = None,
 ) -> EventFilter:
-    """Parse the event filters; raises BadParameter with what was wrong."""
+    """Parse the event filters; raises BadParameter with what was wrong.
+
+    async only so that FastAPI runs it inline instead of in a worker thread.
+    """
     until_date = _until(until)
     since_date = parse_date("since", since)
     if since_date and until_date and since_date > until_date:

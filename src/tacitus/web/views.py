@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tacitus.store import Store
+from tacitus.web.access import StoreAccess
 from tacitus.web.annotate import Mark, article_marks, event_marks, segment
 from tacitus.web.params import EventFilter
 
@@ -48,15 +48,35 @@ CSV_COLUMNS = [
 ]
 
 
-def overview(store: Store, *, latest: int = 10) -> dict[str, Any]:
+def overview(stores: StoreAccess, *, latest: int = 10) -> dict[str, Any]:
     """Home: counts, date range, latest events, most active dyads and actors."""
-    events, _ = store.events(limit=latest)
+    with stores.read() as store:
+        events, _ = store.events(limit=latest)
     return {
-        "stats": store.stats(),
+        "stats": stores.memo("stats", lambda s: s.stats()),
         "latest": events,
-        "dyads": store.dyads(limit=10),
-        "actors": store.actors(limit=10),
+        "dyads": top_dyads(stores, limit=10),
+        "actors": top_actors(stores, limit=10),
     }
+
+
+def top_dyads(stores: StoreAccess, *, limit: int, actor: str | None = None) -> list[dict[str, Any]]:
+    """Store.dyads, remembered: it aggregates every event."""
+    return stores.memo(("dyads", limit, actor), lambda s: s.dyads(limit=limit, actor=actor))
+
+
+def top_actors(stores: StoreAccess, *, limit: int) -> list[dict[str, Any]]:
+    """Store.actors, remembered: it aggregates every event."""
+    return stores.memo(("actors", limit), lambda s: s.actors(limit=limit))
+
+
+def warm(stores: StoreAccess) -> None:
+    """Compute the home page's aggregates in the background at start-up."""
+    stores.warm(
+        ("stats", lambda s: s.stats()),
+        (("dyads", 10, None), lambda s: s.dyads(limit=10)),
+        (("actors", 10), lambda s: s.actors(limit=10)),
+    )
 
 
 def evidence(ev: Mapping[str, Any]) -> dict[str, Any]:
@@ -135,8 +155,8 @@ def partners(code: str, dyads: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ranked
 
 
-def actor_view(store: Store, code: str, *, limit: int = 50) -> dict[str, Any]:
-    dyads = store.dyads(actor=code, limit=limit * 2)
+def actor_view(stores: StoreAccess, code: str, *, limit: int = 50) -> dict[str, Any]:
+    dyads = top_dyads(stores, actor=code, limit=limit * 2)
     return {"actor": code, "partners": partners(code, dyads)[:limit], "dyads": dyads}
 
 
