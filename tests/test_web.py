@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,7 @@ from tacitus.store import Store
 from tacitus.web import create_app
 from tacitus.web.annotate import Mark, segment, span_of
 from tacitus.web.params import period_range
-from tacitus.web.svg import partner_network, trend_chart
+from tacitus.web.svg import fill_periods, partner_network, trend_chart
 from test_api import XSS, TestClient, fill
 
 
@@ -162,6 +164,29 @@ def test_no_external_resources_in_pages(client: TestClient) -> None:
         assert not re.search(r'(src|href)="(https?:)?//', html.replace("https://example.org", ""))
 
 
+@pytest.mark.shared
+def test_seed_article_end_to_end(shared_dir: Path, coder: Any, tmp_path: Path) -> None:
+    """The real coder on the seed article: the Raisi-Putin call highlighted, the dyad chart."""
+    from tacitus.ingest import read_inputs
+
+    articles = [a for a in read_inputs((str(shared_dir / "data/seed/article.jsonl"),))]
+    with Store(tmp_path / "seed.db") as store:
+        store.add(coder.code(articles))
+    with TestClient(create_app(tmp_path / "seed.db")) as c:
+        html = c.get("/articles/tehrantimes-467125").text
+        trigger = re.search(
+            r'<mark class="trigger"[^>]*title="[^"]*CONSULT[^"]*"[^>]*>([^<]+)<', html
+        )
+        assert trigger and "conversation" in trigger.group(1)
+        assert re.search(r'<mark class="(source|target|both)"[^>]*>[^<]*Raisi[^<]*</mark>', html)
+        assert re.search(r'<mark class="(source|target|both)"[^>]*>[^<]*Putin[^<]*</mark>', html)
+        assert '<span class="speaker">Ebrahim Raisi' in html
+        dyad = c.get("/dyads/IRN/RUS?both_directions=true").text
+        assert 'data-period="2021-11"' in dyad
+        trend = c.get("/api/trend?a=IRN&b=RUS&both_directions=true").json()["periods"]
+        assert trend and trend[0]["period"] == "2021-11" and trend[0]["q1"] >= 3
+
+
 # -- units -----------------------------------------------------------------------------
 
 
@@ -178,6 +203,19 @@ def test_trend_chart_is_valid_svg_with_escaped_labels() -> None:
     assert 'href="/d?period=2021-10&amp;x=1"' in svg
     assert "selected" in svg
     ET.fromstring(trend_chart([]))
+
+
+def test_fill_periods_puts_empty_periods_in_the_gaps() -> None:
+    rows = [{"period": "2020-11", "events": 1}, {"period": "2021-02", "events": 2}]
+    filled = fill_periods(rows, "month")
+    assert [r["period"] for r in filled] == ["2020-11", "2020-12", "2021-01", "2021-02"]
+    assert filled[1]["events"] == 0
+    days = [{"period": "2021-11-15", "events": 1}, {"period": "2021-11-29", "events": 1}]
+    assert len(fill_periods(days, "week")) == 3
+    years = [{"period": "1900", "events": 1}, {"period": "2021", "events": 1}]
+    assert fill_periods(years, "year", most=50) == years  # too many: left as they are
+    svg = trend_chart(filled, link=lambda p: f"/x?period={p}")
+    assert svg.count("<a ") == 2  # empty periods are not links
 
 
 def test_partner_network_is_valid_svg() -> None:

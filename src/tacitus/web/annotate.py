@@ -165,8 +165,9 @@ def article_marks(article: Mapping[str, Any]) -> list[Mark]:
             continue
         speaker = quote.get("speaker") or {}
         who = speaker.get("name") or _actor_text(speaker) or "unknown speaker"
-        if speaker.get("code"):
-            who += f" ({_actor_label(speaker)})"
+        codes = " ".join(str(speaker[k]) for k in ("code", "sector") if speaker.get(k))
+        if codes:
+            who += f" ({codes})"
         marks.append(
             Mark(
                 *span,

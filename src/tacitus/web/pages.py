@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tacitus.web.annotate import segment
 from tacitus.web.api import Access, Cursor, Filter, Limit, Period, events_page, trend_data
 from tacitus.web.params import parse_int, period_range, require_code
-from tacitus.web.svg import partner_network, trend_chart
+from tacitus.web.svg import fill_periods, partner_network, trend_chart
 from tacitus.web.views import (
     actor_view,
     article_view,
@@ -149,7 +149,7 @@ def dyad(
                 limit=200,
             )
     chart = trend_chart(
-        data["periods"],
+        fill_periods(data["periods"], by),
         link=lambda p: base + _query(**keep, period=p) + "#period",
         selected=period,
         title=f"{data['a']} → {data['b']}{' and back' if both else ''}, by {by}",
@@ -180,7 +180,9 @@ def dyad_svg(
     until: str | None = None,
 ) -> Response:
     data = trend_data(stores, a, b, by, both_directions, since, until)
-    svg = trend_chart(data["periods"], title=f"{data['a']} → {data['b']}, by {by}")
+    svg = trend_chart(
+        fill_periods(data["periods"], by), title=f"{data['a']} → {data['b']}, by {by}"
+    )
     return Response(svg, media_type="image/svg+xml")
 
 

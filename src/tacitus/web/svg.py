@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["partner_network", "trend_chart"]
+__all__ = ["fill_periods", "partner_network", "trend_chart"]
 
 # Presentation attributes rather than CSS, so a chart also renders standalone.
 QUAD_COLOURS = {"q1": "#8fc98f", "q2": "#2e7d32", "q3": "#f0a35e", "q4": "#c62828"}
@@ -132,7 +133,7 @@ def trend_chart(
             f'fill-opacity="{0.08 if period == selected else 0}">'
             f"<title>{_a(tip)}</title></rect>"
         )
-        if link is not None:
+        if link is not None and _num(row, "events") > 0:
             hit = f'<a href="{_a(link(period))}" data-period="{_a(period)}">{hit}</a>'
         out.append(hit)
     if points:
@@ -161,6 +162,38 @@ def trend_chart(
     )
     out.append("</svg>")
     return "".join(out)
+
+
+def _next_period(period: str, by: str) -> str | None:
+    try:
+        if by == "year":
+            return str(int(period) + 1)
+        if by == "month":
+            y, m = int(period[:4]), int(period[5:7])
+            return f"{y + m // 12}-{m % 12 + 1:02d}"
+        step = 7 if by == "week" else 1
+        return (dt.date.fromisoformat(period) + dt.timedelta(days=step)).isoformat()
+    except ValueError:
+        return None
+
+
+def fill_periods(
+    rows: Sequence[Mapping[str, Any]], by: str, *, most: int = 400
+) -> list[Mapping[str, Any]]:
+    """The rows with empty periods put in the gaps, so that time runs evenly along the axis
+    (unless that would make more than `most` periods)."""
+    if len(rows) < 2:
+        return list(rows)
+    out: list[Mapping[str, Any]] = [rows[0]]
+    for row in rows[1:]:
+        period = _next_period(str(out[-1]["period"]), by)
+        while period is not None and period < str(row["period"]):
+            out.append({"period": period, "events": 0, "q1": 0, "q2": 0, "q3": 0, "q4": 0})
+            if len(out) > most:
+                return list(rows)
+            period = _next_period(period, by)
+        out.append(row)
+    return out
 
 
 def _tone(goldstein: float | None) -> str:
