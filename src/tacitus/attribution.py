@@ -67,7 +67,7 @@ def speech_verb_for(quote: QuoteSpan, doc: Doc) -> Token | None:
     """The verb of saying that introduces or follows a quote, in the sentences around it."""
     first = doc.char_span(quote.start, quote.start + 1, alignment_mode="expand")
     last = doc.char_span(max(quote.end - 1, quote.start), quote.end, alignment_mode="expand")
-    if first is None or last is None:
+    if first is None or last is None or not len(first) or not len(last):
         return None
     sents: list[Span] = []
     for token in (first[0], last[0]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -37,6 +38,7 @@ from tacitus.places import get_gazetteer
 from tacitus.records import Actor, Article, Event, Quote
 from tacitus.settings import DEFAULT_SETTINGS, Settings
 
+logger = logging.getLogger(__name__)
 _ENGLISH_CUES = frozenset(
     "the of and to that was were with for said has have his their which would from by this is are it".split()
 )
@@ -145,7 +147,12 @@ class Coder:
         for doc, (article, problem) in stream:
             while skipped:
                 yield skipped.pop(0)
-            yield self.code_doc(doc, article, problem)
+            try:
+                yield self.code_doc(doc, article, problem)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
+                logger.exception("coding %s failed", article.id)
+                reason = f"the coder failed on this article ({type(exc).__name__}: {exc}); please report it"
+                yield CodedArticle(article, (), (), (), reason)
         while skipped:
             yield skipped.pop(0)
 

@@ -20,7 +20,7 @@ class Settings:
     actor_files: tuple[Path, ...] = ()
     pattern_files: tuple[Path, ...] = ()
     batch_size: int = 16
-    max_chars: int = 200_000
+    max_chars: int = 100_000
     min_confidence: float = 0.0
 
 

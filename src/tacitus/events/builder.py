@@ -99,7 +99,7 @@ def _location_for(trigger: Trigger, gazetteer: Gazetteer) -> Location | None:
                 continue
             for pobj in prep.children:
                 if pobj.dep_ == "pobj" and pobj.ent_type_ in ("GPE", "LOC", "FAC"):
-                    ent = next((e for e in pobj.doc.ents if e.start <= pobj.i < e.end), None)
+                    ent = next((e for e in pobj.sent.ents if e.start <= pobj.i < e.end), None)
                     name = ent.text if ent is not None else pobj.text
                     place = gazetteer.lookup(name) or gazetteer.lookup(pobj.text)
                     if place is not None:
