@@ -137,11 +137,16 @@ class ActorResolver:
             mention = ctx.mentions.get(token.i)
             if mention is None or mention.kind not in PLACE_KINDS:
                 continue
+            title = ctx.mentions.get(head.i)
+            role = title.entries[0].role if title is not None and title.kind == TITLE else None
             for conj in token.conjuncts:
                 other = ctx.mentions.get(conj.i)
                 if other is not None and other.kind in PLACE_KINDS and other.entries[0].code != actor.code:
                     text, span = _span_text([conj])
-                    out.append(Actor(text=text, span=span, code=other.entries[0].code, sector=actor.sector))
+                    code = other.entries[0].code
+                    holder = self._holder(code, role, ctx) if role and code and role != "counterpart" else None
+                    name = holder.name if holder is not None else None
+                    out.append(Actor(text=text, span=span, code=code, sector=actor.sector, name=name))
             break
         return out
 
