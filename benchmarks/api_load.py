@@ -57,6 +57,20 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, env=env)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (uvicorn workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def wait_ready(base: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -99,7 +113,10 @@ async def run_clients(
     reasons: Counter[str] = Counter()
     issued = 0
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Expire idle connections before uvicorn does (5 s), or a reused one may be closed under us.
+    limits = httpx.Limits(
+        max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=4
+    )
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
 
         async def one_client(k: int) -> None:
@@ -176,9 +193,13 @@ def main() -> None:
         wait_ready(base)
         if args.warmup:
             asyncio.run(run_clients(base, min(args.clients, 10), args.warmup, 30, args.seed + 1))
+        server_cpu = cpu_seconds(server.pid)
+        client_cpu = time.process_time()
         latencies, errors, elapsed = asyncio.run(
             run_clients(base, args.clients, args.requests, args.seconds, args.seed)
         )
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
     finally:
         server.terminate()
         try:
@@ -190,6 +211,12 @@ def main() -> None:
         f"{os.cpu_count()} CPUs (clients and server share them)"
     )
     report(latencies, errors, elapsed)
+    n = sum(len(v) for v in latencies.values())
+    print(
+        f"server CPU {server_cpu / n * 1000:.1f} ms/request ({server_cpu / elapsed:.2f} cores), "
+        f"client CPU {client_cpu / n * 1000:.1f} ms/request ({client_cpu / elapsed:.2f} cores); "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":
