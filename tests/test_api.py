@@ -634,3 +634,27 @@ def test_no_input_makes_a_server_error(case: schemathesis.Case) -> None:
     assert response.status_code < 500, response.text
     ctype = response.headers.get("content-type") or [""]
     assert ctype[0].split(";")[0] in ("application/json", "text/csv")
+
+
+def test_serve_binds_loopback_and_creates_a_missing_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from tacitus.cli import main
+
+    calls: list[tuple[object, dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setenv("TACITUS_TOKEN", "tok")
+    db = tmp_path / "new.db"
+    result = CliRunner().invoke(main, ["serve", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert db.exists()
+    app, options = calls[0]
+    assert options["host"] == "127.0.0.1" and options["port"] == 8000
+    assert app.state.token == "tok"  # type: ignore[attr-defined]
+    bad = tmp_path / "not-a-store.db"
+    bad.write_text("hello")
+    result = CliRunner().invoke(main, ["serve", "--db", str(bad)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
