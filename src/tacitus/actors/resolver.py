@@ -23,7 +23,7 @@ from tacitus.places import Gazetteer
 from tacitus.records import Actor
 
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "appos", "npadvmod"})
-PHRASE_PREPS = frozenset({"of", "in", "from"})
+PHRASE_PREPS = frozenset({"of", "in", "from", "for"})
 PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
 THIRD_GROUP = frozenset({"it", "its", "they", "them", "their", "itself", "themselves"})
@@ -161,7 +161,10 @@ class ActorResolver:
         if head.i not in ctx.mentions and head.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE") and not qualifiers:
             # "Tehran's proposals", "the Taliban religious faction": the modifier is the actor.
             for dep in ("poss", "nmod", "compound", "amod"):
-                child = next((c for c in head.children if c.dep_ == dep and self.is_candidate(c, ctx)), None)
+                child = next(
+                    (c for c in head.children if c.dep_ == dep and c.pos_ != "PRON" and self.is_candidate(c, ctx)),
+                    None,
+                )
                 if child is not None:
                     return self._resolve_one(child, ctx)
         tokens = _phrase_tokens(head)

@@ -30,6 +30,10 @@ IN_PLACE_EVENTS = frozenset(
 # Verbal events whose clause complement names the target: "demanded that the US cancel ...".
 CLAUSE_TARGET_EVENTS = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+DOCUMENT_NOUNS = frozenset(
+    {"statement", "declaration", "communique", "communiqué", "resolution", "letter", "message",
+     "report", "note", "appeal", "petition", "decree", "motion", "bill", "speech"}
+)  # fmt: skip
 
 
 def subject(verb: Token) -> Token | None:
@@ -65,8 +69,14 @@ def controlling_subject(verb: Token) -> Token | None:
             return node.head if rel is not None or subject(node) is None else None
         if node.dep_ == "acl":
             # "militiamen armed with...", "troops attacking X": the noun described acts;
-            # "the plan finalized between X and Y" (past participle) names no actor.
-            return node.head if node.tag_ in ("VBG", "VBD") else None
+            # "the plan finalized between X and Y" (past participle) names no actor;
+            # "issued a statement demanding ...": whoever issued the statement.
+            if node.tag_ not in ("VBG", "VBD"):
+                return None
+            if node.head.lemma_.lower() in DOCUMENT_NOUNS and node.head.head != node.head:
+                node = node.head.head
+                continue
+            return node.head
         if node.dep_ == "pcomp" and node.head.dep_ == "prep":
             node = node.head.head  # "resorted to throwing stones"
             continue
@@ -171,7 +181,7 @@ def find_target(
                     actors = [a for a in resolve(subj) if a.code]
                     if actors and not all(_same_side(a, source) for a in actors):
                         return actors
-    if trigger.pattern.event in IN_PLACE_EVENTS:
+    if trigger.pattern.event in IN_PLACE_EVENTS or trigger.pattern.mode == "investigate":
         # "evacuate settlements in the Gaza Strip": where it happens is whom it hits.
         return _search(trigger, source_tokens, resolve, is_candidate, source, TARGET_PREPS | {"in", "inside", "near"})
     return []
@@ -188,7 +198,8 @@ def _search(
     queue: deque[tuple[Token, int]] = deque()
     for root in target_search_roots(trigger):
         for child in root.children:
-            if child.dep_ not in NOT_COMPLEMENT and child.i not in source_tokens:
+            purpose = child.dep_ == "advcl" and is_purpose(child)
+            if (child.dep_ not in NOT_COMPLEMENT or purpose) and child.i not in source_tokens:
                 queue.append((child, 1))
     seen: set[int] = set()
     while queue:
@@ -202,7 +213,10 @@ def _search(
             continue
         if token.dep_ in NOMINAL_DEPS and is_candidate(token):
             actors = [a for a in resolve(token) if a.code]
-            if actors and not all(_same_side(a, source) for a in actors):
+            poss_starts = {c.idx for c in token.children if c.dep_ == "poss"}
+            if token.dep_ == "poss":
+                poss_starts.add(token.idx)
+            if actors and not all(_same_side(a, source, possessive=a.span[0] in poss_starts) for a in actors):
                 return actors
             if actors:
                 continue
@@ -213,10 +227,11 @@ def _search(
     return []
 
 
-def _same_side(actor: Actor, source: list[Actor]) -> bool:
-    """Is this actor just the source again ("Iran's" after "Iranian President X")?"""
+def _same_side(actor: Actor, source: list[Actor], *, possessive: bool = False) -> bool:
+    """Is this actor just the source again ("X expressed Iran's willingness", X Iranian)?"""
     for s in source:
-        if actor.code == s.code and (actor.sector is None or actor.sector == s.sector):
-            if actor.name is None or actor.name == s.name:
-                return True
+        if actor.code != s.code or (actor.name is not None and actor.name != s.name):
+            continue
+        if actor.sector == s.sector or (possessive and actor.sector is None):
+            return True
     return False

@@ -64,6 +64,19 @@ def _lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
+def verb_keys(token: Token) -> tuple[str, ...]:
+    """Lemma, then spellings that undo a wrong lemma ("staged" lemmatized as "stag")."""
+    lower = token.lower_
+    keys = [_lemma(token)]
+    if lower.endswith("ed"):
+        keys += [lower[:-1], lower[:-2]]
+    elif lower.endswith("ing"):
+        keys += [lower[:-3], lower[:-3] + "e"]
+    elif lower.endswith("s"):
+        keys += [lower[:-1]]
+    return tuple(dict.fromkeys(keys))
+
+
 def _words(token: Token) -> set[str]:
     return {token.lower_, _lemma(token)}
 
@@ -206,7 +219,8 @@ def find_triggers(sent: Span, book: PatternBook) -> list[Trigger]:
             continue  # "Israeli-occupied", "Syrian-backed": a participle describing a noun
         if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
             # A reported "Y must/should do Z" is a demand on Y before it is Z (modal rules first).
-            for p in (*book.by_verb.get("*", ()), *book.by_verb.get(_lemma(token), ())):
+            key = next((k for k in verb_keys(token) if k in book.by_verb), "")
+            for p in (*book.by_verb.get("*", ()), *book.by_verb.get(key, ())):
                 trig = _verb_match(token, p)
                 if trig is not None:
                     triggers.append(trig)
