@@ -75,15 +75,17 @@ def single_process(corpus: Path) -> dict[str, float]:
     articles = [a for a in read_inputs([str(corpus)]) if isinstance(a, Article)]
     coder = get_coder(DEFAULT_SETTINGS)
     list(coder.code(articles[:1]))  # load the model outside the clock
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     coded = dask_runner.code_isolated(coder, articles)
     seconds = time.perf_counter() - began
+    cpu = time.process_time() - cpu_began
     events = sum(len(c.events) for c in coded)
     return {
         "seconds": seconds,
         "articles": len(articles),
         "events": events,
         "rate": len(articles) / seconds,
+        "cores": cpu / seconds,
     }
 
 
@@ -107,7 +109,8 @@ def main() -> None:
         print(
             f"no Dask, 1 process : {base['rate']:7.1f} articles/s "
             f"({base['articles']:.0f} articles, {base['events']:.0f} events, "
-            f"{base['seconds']:.1f} s)"
+            f"{base['seconds']:.1f} s; cores used {base['cores']:.2f}; "
+            f"{base['rate'] / base['cores']:.1f} articles per CPU-second)"
         )
         best: dict[int, dict[str, float]] = {}
         for round_ in range(args.repeat):
@@ -120,12 +123,16 @@ def main() -> None:
                 f"Dask, {n} worker(s)  : {r['rate']:7.1f} articles/s "
                 f"({r['articles']:.0f} articles, {r['events']:.0f} events, "
                 f"{r['seconds']:.1f} s; cores used {r['cores']:.2f}; "
+                f"{r['rate'] / r['cores']:.1f} articles per worker CPU-second; "
                 f"start-up and model load {r['startup_s']:.1f} s)"
             )
         ratio = best[2]["rate"] / best[1]["rate"]
         print(f"ratio 2 workers / 1 worker: {ratio:.2f}x (goal >= 1.6x on 2 cores)")
         per_core = (best[2]["rate"] / best[2]["cores"]) / (best[1]["rate"] / best[1]["cores"])
-        print(f"articles per worker CPU-second, 2 workers / 1 worker: {per_core:.2f}")
+        print(
+            f"articles per worker CPU-second, 2 workers / 1 worker: {per_core:.2f} "
+            f"(so about {2 * per_core:.2f}x on two cores the workers have to themselves)"
+        )
         print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
