@@ -17,6 +17,7 @@ __all__ = ["StoreAccess"]
 
 POOL_SIZE = 32
 MEMO_MAX_AGE = 600.0
+MEMO_MIN_AGE = 30.0
 MEMO_MAX_ENTRIES = 1024
 
 T = TypeVar("T")
@@ -54,6 +55,8 @@ class StoreAccess:
             self._open(self.path).close()  # fail now, not on the first request
         self._created = len(self._all)
         self._memo: dict[Any, tuple[Any, float, Any]] = {}
+        # Another process may write to a file store: keep values a while regardless.
+        self.min_age = MEMO_MIN_AGE if self.path is not None else 0.0
         self._memo_locks: dict[Any, threading.Lock] = {}
 
     def _add(self, store: Store) -> None:
@@ -97,7 +100,10 @@ class StoreAccess:
                 self._all.append(self._writer)
             writer = self._writer
         with self._write_lock:
-            yield writer
+            try:
+                yield writer
+            finally:
+                self._memo.clear()
 
     def version(self) -> Any:
         """Changes whenever the data may have: file sizes and times, or the change count."""
@@ -115,25 +121,29 @@ class StoreAccess:
 
     def memo(self, key: Any, compute: Callable[[Store], T], *, max_age: float = MEMO_MAX_AGE) -> T:
         """`compute(store)`, remembered until the store changes: for slow aggregates
-        (counts, most active actors and dyads) that every home page needs."""
+        (counts, most active actors and dyads) that every home page needs.
+
+        While another process writes to the file, a value is kept for `min_age` seconds
+        anyway, so a running ingest does not make every page recompute; writes made
+        through this server forget the memo at once.
+        """
         with self._lock:
             lock = self._memo_locks.setdefault(key, threading.Lock())
         with lock:  # one computation per key at a time; the others wait for its result
             version = self.version()
             hit = self._memo.get(key)
-            if hit and hit[0] == version and time.monotonic() - hit[1] < max_age:
+            age = time.monotonic() - hit[1] if hit else 0.0
+            if hit and (hit[0] == version or age < self.min_age) and age < max_age:
                 value: T = hit[2]
                 return value
             with self.read() as store:
                 value = compute(store)
             self._memo[key] = (version, time.monotonic(), value)
         if len(self._memo) > MEMO_MAX_ENTRIES:
-            with self._lock:
-                for old in sorted(self._memo, key=lambda k: self._memo[k][1])[
-                    : len(self._memo) // 4
-                ]:
-                    self._memo.pop(old, None)
-                    self._memo_locks.pop(old, None)
+            entries = list(self._memo.items())  # a snapshot: other keys may be filling
+            entries.sort(key=lambda item: item[1][1])
+            for old, _ in entries[: len(entries) // 4]:
+                self._memo.pop(old, None)
         return value
 
     def warm(self, *keys_and_computes: tuple[Any, Callable[[Store], Any]]) -> threading.Thread:

@@ -22,6 +22,8 @@ __all__ = [
     "partners",
 ]
 
+TOP = 1000  # the longest ranked list of actors or dyads any page or endpoint shows
+
 CSV_COLUMNS = [
     "id",
     "date",
@@ -61,21 +63,22 @@ def overview(stores: StoreAccess, *, latest: int = 10) -> dict[str, Any]:
 
 
 def top_dyads(stores: StoreAccess, *, limit: int, actor: str | None = None) -> list[dict[str, Any]]:
-    """Store.dyads, remembered: it aggregates every event."""
-    return stores.memo(("dyads", limit, actor), lambda s: s.dyads(limit=limit, actor=actor))
+    """Store.dyads, remembered: it aggregates every event (one list serves every limit)."""
+    rows = stores.memo(("dyads", actor), lambda s: s.dyads(limit=TOP, actor=actor))
+    return rows[:limit]
 
 
 def top_actors(stores: StoreAccess, *, limit: int) -> list[dict[str, Any]]:
-    """Store.actors, remembered: it aggregates every event."""
-    return stores.memo(("actors", limit), lambda s: s.actors(limit=limit))
+    """Store.actors, remembered: it aggregates every event (one list serves every limit)."""
+    return stores.memo("actors", lambda s: s.actors(limit=TOP))[:limit]
 
 
 def warm(stores: StoreAccess) -> None:
     """Compute the home page's aggregates in the background at start-up."""
     stores.warm(
         ("stats", lambda s: s.stats()),
-        (("dyads", 10, None), lambda s: s.dyads(limit=10)),
-        (("actors", 10), lambda s: s.actors(limit=10)),
+        (("dyads", None), lambda s: s.dyads(limit=TOP)),
+        ("actors", lambda s: s.actors(limit=TOP)),
     )
 
 
