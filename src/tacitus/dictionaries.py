@@ -151,6 +151,7 @@ class Pattern:
             bool(self.verb) + bool(self.noun) * 2 + bool(self.adj) + bool(self.noun_mod)
             + bool(self.prep) + bool(self.particle) + bool(self.object_has)
             + (self.passive is not None) + bool(self.modal) - ("*" in self.verb) * 3
+            + (self.target == "ccomp_subject")
         )  # fmt: skip
 
 

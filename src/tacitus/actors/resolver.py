@@ -203,8 +203,6 @@ class ActorResolver:
                 if m.kind == TITLE and role is None:
                     role = m.entries[0].role
                 break
-        if sector is None and any(m.kind in (CAPITAL, SEAT) for m in mentions) and head_mention is None:
-            sector = None
         named_place = head_mention is not None and head_mention.kind in PLACE_KINDS | {ORG}
         if name is None and person is None and not named_place:
             name, remembered = self._unknown_person(head, tokens, ctx)
@@ -214,8 +212,16 @@ class ActorResolver:
                 holder = self._holder(code, role, ctx)
                 if holder is not None:
                     return replace(holder, text=text, span=span)
-        if code is None and (sector is not None or name is not None) and ctx.sentence_country:
-            # "Judge X opened an inquiry into Chilean officials": one country in the sentence.
+            if name is None and code is None and role and role != "counterpart":
+                # "The President" in a readout that named "President Joseph R. Biden" before.
+                holders = {a.name: a for (c, r), a in ctx.memory.by_role.items() if r == role}
+                if len(holders) == 1:
+                    return replace(next(iter(holders.values())), text=text, span=span)
+        owned = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in tokens)
+        if code is None and not owned and (sector or name) and ctx.sentence_country:
+            # "Judge X opened an inquiry into Chilean officials": one country in the sentence
+            # (after the article's own office holders; never for "my administration",
+            # whose owner is the speaker).
             code = ctx.sentence_country
         if code is None and name is None and sector is None:
             return None

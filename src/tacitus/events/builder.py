@@ -9,7 +9,7 @@ from spacy.tokens import Span, Token
 
 from tacitus.attribution import according_to, attribution_phrase, reporting_verb, subject_of
 from tacitus.dates import resolve_date
-from tacitus.events.roles import find_target, source_of
+from tacitus.events.roles import find_target, passive_patient, source_of
 from tacitus.events.triggers import Trigger, complement_tokens, is_purpose
 from tacitus.modality import modality_of
 from tacitus.ontology import cameo_table, quad_class
@@ -164,18 +164,31 @@ def build_event(
     source_tokens = _token_set(source_token)
     if pattern.target == "clause_subject":
         subj = subject_of(verb)
+        if subj is not None and subj.lower_ in ("we", "i", "us"):
+            return None  # "we must do more" states one's own duty, asks nothing of others
         found = resolve_fn(subj) if subj is not None else []  # type: ignore[operator]
         target = [a for a in found if a.code]
     else:
         target = find_target(trigger, source_tokens, resolve_fn, is_candidate, source)  # type: ignore[arg-type]
+    if pattern.target == "ccomp_subject" and not target:
+        return None
     if inner is not None and not target:
         target = find_target(inner, source_tokens, resolve_fn, is_candidate, source)  # type: ignore[arg-type]
     target = [a for a in target if not any(_same_actor(a, s) for s in source)]
-    if pattern.target == "ccomp_subject" and not target:
-        return None
     coded_source = [a for a in source if a.code]
-    if not coded_source and not (pattern.event in SOURCELESS_OK and target):
-        return None
+    if not coded_source:
+        # "Three Iraqi civilians were killed": no attacker named, the victims are the target;
+        # a place the passive clause mentions ("imprisoned in Russia") is not.
+        patient = None
+        if pattern.event in SOURCELESS_OK:
+            patient = passive_patient(verb)
+            # "A roadside bombing killed one U.S. soldier": a subject that is no actor.
+            if patient is None and any(c.dep_ == "nsubj" for c in verb.children):
+                patient = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        found = resolve_fn(patient) if patient is not None else []  # type: ignore[operator]
+        target = [a for a in found if a.code]
+        if not target:
+            return None
     date, precision, date_text, event_day = _date_for(trigger, ctx)
     modality = modality_of(
         verb, trigger.token, trigger.obj, event_date=event_day, published=ctx.published,

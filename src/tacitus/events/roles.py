@@ -213,10 +213,8 @@ def _search(
             continue
         if token.dep_ in NOMINAL_DEPS and is_candidate(token):
             actors = [a for a in resolve(token) if a.code]
-            poss_starts = {c.idx for c in token.children if c.dep_ == "poss"}
-            if token.dep_ == "poss":
-                poss_starts.add(token.idx)
-            if actors and not all(_same_side(a, source, possessive=a.span[0] in poss_starts) for a in actors):
+            possessive = token.dep_ == "poss" or any(c.dep_ == "poss" for c in token.children)
+            if actors and not all(_same_side(a, source, possessive=possessive) for a in actors):
                 return actors
             if actors:
                 continue

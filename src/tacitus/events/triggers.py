@@ -15,7 +15,9 @@ NOT_COMPLEMENT = frozenset(
     {"nsubj", "nsubjpass", "csubj", "aux", "auxpass", "neg", "punct", "cc", "conj", "mark",
      "advcl", "parataxis", "advmod", "agent", "expl"}
 )  # fmt: skip
-NOUN_TRIGGER_DEPS = frozenset({"dobj", "nsubjpass", "nsubj", "pobj", "attr", "conj", "appos"})
+# A noun alone triggers only as an argument ("held protests", "talks began"), not inside
+# a time or place phrase ("before the 2014 protests").
+NOUN_TRIGGER_DEPS = frozenset({"dobj", "nsubjpass", "nsubj", "attr", "conj", "appos"})
 ADJ_TRIGGER_DEPS = frozenset({"acomp", "oprd", "xcomp", "ccomp", "amod", "attr"})
 
 
@@ -124,6 +126,16 @@ def _objects(verb: Token) -> list[Token]:
     return objs
 
 
+def _object_words(obj: Token) -> set[str]:
+    """An object's words, with its title ("received Prime Minister X": minister)."""
+    words = _words(obj)
+    if obj.pos_ == "PROPN":
+        for child in obj.children:
+            if child.dep_ == "compound":
+                words |= _words(child)
+    return words
+
+
 def _prep_objects(verb: Token, prep: str) -> list[Token]:
     out = []
     for child in verb.children:
@@ -151,6 +163,8 @@ def _verb_match(verb: Token, p: Pattern) -> Trigger | None:
     obj: Token | None = None
     if p.modal and not any(c.dep_ == "aux" and c.lower_ in p.modal for c in verb.children):
         return None
+    if p.target == "ccomp_subject" and not any(c.dep_ == "ccomp" and any(g.dep_ == "nsubj" for g in c.children) for c in verb.children):
+        return None
     if p.particle is not None:
         prt = next((c for c in verb.children if c.dep_ == "prt" and c.lower_ == p.particle), None)
         if prt is None:
@@ -169,7 +183,7 @@ def _verb_match(verb: Token, p: Pattern) -> Trigger | None:
         else:
             obj = pobjs[0]
     elif p.noun:
-        obj = next((o for o in _objects(verb) if _words(o) & p.noun), None)
+        obj = next((o for o in _objects(verb) if _object_words(o) & p.noun), None)
         if obj is None:
             return None
     if obj is not None and obj is not verb:
