@@ -17,12 +17,16 @@ from tacitus.coder import get_coder
 from tacitus.ingest.base import parse_date
 from tacitus.records import Article
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus" / "news_dev.jsonl"
+DEFAULT = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus" / "news_dev.jsonl"
+)
 
 
 def load(path: Path) -> list[Article]:
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    return [Article(id=r["id"], text=r["text"], published=parse_date(r.get("published"))) for r in rows]
+    return [
+        Article(id=r["id"], text=r["text"], published=parse_date(r.get("published"))) for r in rows
+    ]
 
 
 def main() -> None:
@@ -41,7 +45,9 @@ def main() -> None:
         docs = list(nlp.pipe((a.text for a in articles), batch_size=coder.settings.batch_size))
         parse = time.perf_counter() - start
         start = time.perf_counter()
-        events = sum(len(coder.code_doc(doc, a).events) for doc, a in zip(docs, articles, strict=True))
+        events = sum(
+            len(coder.code_doc(doc, a).events) for doc, a in zip(docs, articles, strict=True)
+        )
         post = time.perf_counter() - start
         rounds.append((parse, post, events))
     rounds.sort(key=lambda r: r[1] / r[0])
@@ -50,7 +56,9 @@ def main() -> None:
     print(f"bare parse      {parse:6.2f} s  ({words / parse:,.0f} words/s)")
     print(f"coding on top   {post:6.2f} s  ({events} events)")
     print(f"total           {parse + post:6.2f} s  ({words / (parse + post):,.0f} words/s)")
-    print(f"overhead        {post / parse:6.1%} of the parse time (goal: <= 30%; median of {len(rounds)} rounds)")
+    print(
+        f"overhead        {post / parse:6.1%} of the parse time (goal: <= 30%; median of {len(rounds)} rounds)"
+    )
 
 
 if __name__ == "__main__":

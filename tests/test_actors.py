@@ -21,13 +21,19 @@ def actor_for(article: CodedArticle, text: str) -> Actor:
 
 def test_capital_and_seat_of_power_code_the_government(coder) -> None:
     art = coded(coder, "The Kremlin criticized Washington. Moscow praised Beijing.")
-    assert (actor_for(art, "The Kremlin").code, actor_for(art, "The Kremlin").sector) == ("RUS", "GOV")
+    assert (actor_for(art, "The Kremlin").code, actor_for(art, "The Kremlin").sector) == (
+        "RUS",
+        "GOV",
+    )
     assert (actor_for(art, "Moscow").code, actor_for(art, "Moscow").sector) == ("RUS", "GOV")
 
 
 def test_demonym_and_sector(coder) -> None:
     art = coded(coder, "Israeli troops detained Palestinian protesters.")
-    assert (actor_for(art, "Israeli troops").code, actor_for(art, "Israeli troops").sector) == ("ISR", "MIL")
+    assert (actor_for(art, "Israeli troops").code, actor_for(art, "Israeli troops").sector) == (
+        "ISR",
+        "MIL",
+    )
     assert actor_for(art, "Palestinian protesters").sector == "CVL"
 
 
@@ -44,7 +50,9 @@ def test_international_organisation(coder) -> None:
 
 
 def test_counterpart_with_name(coder) -> None:
-    art = coded(coder, "Iranian President Ebrahim Raisi thanked his Russian counterpart Vladimir Putin.")
+    art = coded(
+        coder, "Iranian President Ebrahim Raisi thanked his Russian counterpart Vladimir Putin."
+    )
     names = {a.name for a in art.actors}
     assert {"Ebrahim Raisi", "Vladimir Putin"} <= names
 

@@ -17,7 +17,7 @@ def test_quote_spans_exclude_marks_and_scare_quotes() -> None:
 
 
 def test_curly_and_straight_quotes() -> None:
-    text = "“Our position has not changed at all,” she said. \"The talks went very well indeed,\" he added."
+    text = '“Our position has not changed at all,” she said. "The talks went very well indeed," he added.'
     assert len(find_quote_spans(text)) == 2
 
 

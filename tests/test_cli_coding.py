@@ -39,7 +39,11 @@ def test_code_directory_and_jsonl_keep_article_order(coder, tmp_path: Path) -> N
     result = run("code", str(folder))
     assert [e["article_id"] for e in jsonl(result.stdout)] == ["1", "2"]
     feed = tmp_path / "a.jsonl"
-    feed.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in [("x", TEXT), ("y", "Peru praised Chile.")]))
+    feed.write_text(
+        "\n".join(
+            json.dumps({"id": i, "text": t}) for i, t in [("x", TEXT), ("y", "Peru praised Chile.")]
+        )
+    )
     assert [e["article_id"] for e in jsonl(run("code", str(feed)).stdout)] == ["x", "y"]
 
 
@@ -67,9 +71,15 @@ def test_other_formats(coder, tmp_path: Path, fmt: str) -> None:
 def test_bad_inputs_are_reported_and_the_rest_coded(coder, tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 20)
-    (tmp_path / "latin1.txt").write_bytes("Chinese troops attacked Indian positions. Caf\xe9".encode("latin-1"))
-    (tmp_path / "page.txt").write_text("<html><body><script>alert(1)</script><p>" + TEXT + "</p></body></html>")
-    (tmp_path / "german.txt").write_text("Die Regierung hat am Dienstag in Berlin eine Erklärung abgegeben, in der sie " * 6)
+    (tmp_path / "latin1.txt").write_bytes(
+        "Chinese troops attacked Indian positions. Caf\xe9".encode("latin-1")
+    )
+    (tmp_path / "page.txt").write_text(
+        "<html><body><script>alert(1)</script><p>" + TEXT + "</p></body></html>"
+    )
+    (tmp_path / "german.txt").write_text(
+        "Die Regierung hat am Dienstag in Berlin eine Erklärung abgegeben, in der sie " * 6
+    )
     (tmp_path / "bad.jsonl").write_text('{"id": "ok", "text": "Peru praised Chile."}\n{broken\n')
     result = run("code", str(tmp_path))
     assert result.exit_code == 0
@@ -144,3 +154,15 @@ def test_every_command_has_help() -> None:
     for name, command in main.commands.items():
         assert command.help, name
         assert run(name, "--help").exit_code == 0
+
+
+def test_directory_walk_skips_hidden_and_outside_links(coder, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "config").write_text("Brazil condemned Venezuela.")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Peru praised Chile.")
+    (folder / "link.txt").symlink_to(secret)
+    (folder / "real.txt").write_text("Chinese troops attacked Indian positions.")
+    ids = {e["article_id"] for e in jsonl(run("code", str(folder)).stdout)}
+    assert ids == {"real"}

@@ -36,7 +36,12 @@ def codes(actors: tuple) -> set[str | None]:
         ("Japan urged North Korea to return to negotiations.", "REQUEST", {"JPN"}, {"PRK"}),
         ("Norway will send humanitarian aid to Yemen.", "AGREE", {"NOR"}, {"YEM"}),
         ("Canada sent food and medicine to Haiti.", "AID", {"CAN"}, {"HTI"}),
-        ("Thousands of Serbian students protested against the government in Belgrade.", "PROTEST", {"SRB"}, {"SRB"}),
+        (
+            "Thousands of Serbian students protested against the government in Belgrade.",
+            "PROTEST",
+            {"SRB"},
+            {"SRB"},
+        ),
         ("Egypt threatened to cut diplomatic ties with Qatar.", "THREATEN", {"EGY"}, {"QAT"}),
         ("Ghanaian police arrested twelve Togolese nationals.", "COERCE", {"GHA"}, {"TGO"}),
         ("Peru and Chile signed a trade agreement.", "SUPPORT", {"PER", "CHL"}, set()),
@@ -97,7 +102,10 @@ def test_reported_speech_is_attributed_not_coded_as_the_speaker(coder) -> None:
 
 
 def test_according_to(coder) -> None:
-    found = one("Israeli jets struck targets in Gaza, according to the Palestinian health ministry.", "ASSAULT")
+    found = one(
+        "Israeli jets struck targets in Gaza, according to the Palestinian health ministry.",
+        "ASSAULT",
+    )
     assert found.attribution.according_to == "the Palestinian health ministry"
 
 

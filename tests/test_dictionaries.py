@@ -27,14 +27,18 @@ def test_every_pattern_cameo_is_in_the_ontology() -> None:
 
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("version: '1'\nevent: ASSAULT\npatterns:\n  - {id: x, verb: [smite], cameo: '190', colour: red}\n")
+    bad.write_text(
+        "version: '1'\nevent: ASSAULT\npatterns:\n  - {id: x, verb: [smite], cameo: '190', colour: red}\n"
+    )
     with pytest.raises(DictionaryError, match="colour"):
         load_patterns((bad,))
 
 
 def test_unknown_cameo_is_rejected(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("version: '1'\nevent: ASSAULT\npatterns:\n  - {id: x, verb: [smite], cameo: '999'}\n")
+    bad.write_text(
+        "version: '1'\nevent: ASSAULT\npatterns:\n  - {id: x, verb: [smite], cameo: '999'}\n"
+    )
     with pytest.raises(DictionaryError, match="999"):
         load_patterns((bad,))
 
@@ -50,7 +54,10 @@ def test_user_pattern_file_adds_a_verb(coder, tmp_path: Path) -> None:
     text = "Estonia smote Latvia."
     assert code_text(text) == []
     extra = tmp_path / "mine.jsonl"
-    extra.write_text(json.dumps({"id": "mine.smite", "event": "ASSAULT", "verb": ["smite"], "cameo": "190"}) + "\n")
+    extra.write_text(
+        json.dumps({"id": "mine.smite", "event": "ASSAULT", "verb": ["smite"], "cameo": "190"})
+        + "\n"
+    )
     events = code_text(text, settings=Settings(pattern_files=(extra,)))
     assert [(e.event, e.rule) for e in events] == [("ASSAULT", "mine.smite")]
 

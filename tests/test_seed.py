@@ -19,13 +19,17 @@ def seed(shared_dir: Path, coder) -> dict[str, Any]:
     path = shared_dir / "data" / "seed" / "article.jsonl"
     result = CliRunner().invoke(main, ["code", str(path)])
     assert result.exit_code == 0, result.output
-    events = [Event.from_dict(json.loads(line)) for line in result.stdout.splitlines() if line.strip()]
+    events = [
+        Event.from_dict(json.loads(line)) for line in result.stdout.splitlines() if line.strip()
+    ]
     quotes_run = CliRunner().invoke(main, ["quotes", str(path)])
     assert quotes_run.exit_code == 0, quotes_run.output
     quotes = [json.loads(line) for line in quotes_run.stdout.splitlines() if line.strip()]
     expected = json.loads((shared_dir / "data" / "seed" / "expected.json").read_text("utf-8"))
     record = json.loads(path.read_text("utf-8").splitlines()[0])
-    article = Article(id=record["id"], text=record["text"], published=dt.date.fromisoformat(record["published"]))
+    article = Article(
+        id=record["id"], text=record["text"], published=dt.date.fromisoformat(record["published"])
+    )
     actors = next(coder.code([article])).actors
     return {"events": events, "quotes": quotes, "expected": expected, "actors": actors}
 
@@ -58,7 +62,11 @@ def test_every_must(seed: dict[str, Any]) -> None:
 
 
 def test_at_least_four_shoulds(seed: dict[str, Any]) -> None:
-    hits = [spec for spec in seed["expected"]["should"] if any(_matches(e, spec) for e in seed["events"])]
+    hits = [
+        spec
+        for spec in seed["expected"]["should"]
+        if any(_matches(e, spec) for e in seed["events"])
+    ]
     assert len(hits) >= 4, hits
 
 

@@ -35,7 +35,13 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     """
     spans: list[QuoteSpan] = []
     for open_mark, close_mark in _QUOTE_PAIRS:
-        pattern = re.compile(re.escape(open_mark) + r"([^" + re.escape(close_mark) + r"]{2,3000}?)" + re.escape(close_mark))
+        pattern = re.compile(
+            re.escape(open_mark)
+            + r"([^"
+            + re.escape(close_mark)
+            + r"]{2,3000}?)"
+            + re.escape(close_mark)
+        )
         for m in pattern.finditer(text):
             inner = m.group(1)
             if (open_mark == '"' and "\n\n" in inner) or len(inner.split()) < 4:
@@ -82,7 +88,11 @@ def speech_verb_for(quote: QuoteSpan, doc: Doc) -> Token | None:
     best: tuple[int, Token] | None = None
     for sent in sents:
         for token in sent:
-            if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX") and _outside(token, quote):
+            if (
+                token.lemma_.lower() in SPEECH_VERBS
+                and token.pos_ in ("VERB", "AUX")
+                and _outside(token, quote)
+            ):
                 if speaker_token(token) is None:
                     continue
                 dist = min(abs(token.idx - quote.start), abs(token.idx - quote.end))
@@ -140,14 +150,22 @@ def reporting_verb(verb: Token) -> Token | None:
         if node.dep_ in ("ccomp", "parataxis") and node.head.lemma_.lower() in SPEECH_VERBS:
             return node.head
         # "reiterated Iran's position that X should ...": a clause on the object of a speech verb.
-        if node.dep_ in ("acl", "relcl") and node.head.dep_ == "dobj" and node.head.head.lemma_.lower() in SPEECH_VERBS:
+        if (
+            node.dep_ in ("acl", "relcl")
+            and node.head.dep_ == "dobj"
+            and node.head.head.lemma_.lower() in SPEECH_VERBS
+        ):
             return node.head.head
         if node.dep_ in ("conj", "xcomp", "advcl") and node.head != node:
             node = node.head
             continue
         break
     for child in verb.children:
-        if child.dep_ == "parataxis" and child.lemma_.lower() in SPEECH_VERBS and subject_of(child) is not None:
+        if (
+            child.dep_ == "parataxis"
+            and child.lemma_.lower() in SPEECH_VERBS
+            and subject_of(child) is not None
+        ):
             return child
     root = verb.sent.root
     if root != verb and root.lemma_.lower() in SPEECH_VERBS and verb in list(root.subtree):

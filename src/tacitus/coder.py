@@ -13,8 +13,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from tacitus._version import __version__
-from tacitus.actors.lexicon import ActorLexicon
-from tacitus.actors.lexicon import ORG
+from tacitus.actors.lexicon import ORG, ActorLexicon
 from tacitus.actors.resolver import PLACE_KINDS, ActorResolver, ArticleMemory, Context
 from tacitus.attribution import (
     QuoteSpan,
@@ -40,9 +39,34 @@ from tacitus.settings import DEFAULT_SETTINGS, Settings
 
 logger = logging.getLogger(__name__)
 _ENGLISH_CUES = frozenset(
-    "the of and to that was were with for said has have his their which would from by this is are it".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "that",
+        "was",
+        "were",
+        "with",
+        "for",
+        "said",
+        "has",
+        "have",
+        "his",
+        "their",
+        "which",
+        "would",
+        "from",
+        "by",
+        "this",
+        "is",
+        "are",
+        "it",
+    ]
 )
-ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "attr", "conj", "poss", "ROOT"})
+ARGUMENT_DEPS = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "attr", "conj", "poss", "ROOT"}
+)
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
@@ -60,7 +84,9 @@ class CodedArticle:
 
 def looks_like_html(text: str) -> bool:
     head = text[:2000].lower()
-    return ("<html" in head or "<body" in head or "<div" in head or "<p>" in head) and text.count("<") > 5
+    return ("<html" in head or "<body" in head or "<div" in head or "<p>" in head) and text.count(
+        "<"
+    ) > 5
 
 
 def html_to_text(text: str) -> str:
@@ -231,9 +257,12 @@ class Coder:
     def _remember_subjects(self, sent: Span, ctx: Context) -> None:
         """Resolve the sentence's noun phrases in order, so later pronouns and titles find them."""
         for token in sent:
-            if token.dep_ in ARGUMENT_DEPS and token.pos_ in ("PROPN", "NOUN"):
-                if self.resolver.is_candidate(token, ctx):
-                    self._resolve(token, ctx)
+            if (
+                token.dep_ in ARGUMENT_DEPS
+                and token.pos_ in ("PROPN", "NOUN")
+                and self.resolver.is_candidate(token, ctx)
+            ):
+                self._resolve(token, ctx)
 
     def _sentence_events(
         self,

@@ -7,8 +7,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-WEEKDAYS = {d: i for i, d in enumerate(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+WEEKDAYS = {
+    d: i
+    for i, d in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
           "jul", "aug", "sep", "sept", "oct", "nov", "dec")  # fmt: skip
@@ -33,7 +37,14 @@ def _weekday_before(day: dt.date, weekday: int) -> dt.date:
 
 
 def _relative(lower: str, base: dt.date) -> tuple[dt.date, str] | None:
-    if lower in ("today", "tonight", "this morning", "this afternoon", "this evening", "earlier today"):
+    if lower in (
+        "today",
+        "tonight",
+        "this morning",
+        "this afternoon",
+        "this evening",
+        "earlier today",
+    ):
         return base, "day"
     if lower in ("yesterday", "last night", "yesterday morning", "yesterday evening"):
         return base - dt.timedelta(days=1), "day"
@@ -71,7 +82,7 @@ def _explicit(text: str, base: dt.date | None) -> tuple[dt.date, str] | None:
     settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first"}
     if base is not None:
         settings["RELATIVE_BASE"] = dt.datetime.combine(base, dt.time(12))
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         return None
     without_year = _YEAR.sub("", text)

@@ -243,7 +243,9 @@ def _patterns_from(raw: Any, where: str) -> tuple[list[Pattern], str]:
         parsed = PatternFile.model_validate(raw)
     except ValidationError as exc:
         raise DictionaryError(_validation_message(where, exc)) from None
-    return [_pattern_from_model(p, parsed.event or "", where) for p in parsed.patterns], parsed.version
+    return [
+        _pattern_from_model(p, parsed.event or "", where) for p in parsed.patterns
+    ], parsed.version
 
 
 @lru_cache(maxsize=8)
@@ -252,7 +254,9 @@ def load_patterns(user_files: tuple[Path, ...] = ()) -> tuple[tuple[Pattern, ...
     by_id: dict[str, Pattern] = {}
     versions: dict[str, str] = {}
     for name in PATTERN_FILES:
-        patterns, version = _patterns_from(_builtin(f"patterns/{name}.yaml"), f"patterns/{name}.yaml")
+        patterns, version = _patterns_from(
+            _builtin(f"patterns/{name}.yaml"), f"patterns/{name}.yaml"
+        )
         versions[f"patterns/{name}"] = version
         for p in patterns:
             if p.id in by_id:
@@ -290,7 +294,10 @@ def load_lexicon(user_files: tuple[Path, ...] = ()) -> Lexicon:
     """The actor lexicon: built-in files, then user files that add or override entries."""
     parts = [
         ("actors/countries", _actor_file(_builtin("actors/countries.yaml"), "countries.yaml")),
-        ("actors/organizations", _actor_file(_builtin("actors/organizations.yaml"), "organizations.yaml")),
+        (
+            "actors/organizations",
+            _actor_file(_builtin("actors/organizations.yaml"), "organizations.yaml"),
+        ),
         ("actors/people", _actor_file(_builtin("actors/people.yaml"), "people.yaml")),
         ("actors/sectors", _actor_file(_builtin("actors/sectors.yaml"), "sectors.yaml")),
     ]
@@ -325,7 +332,9 @@ def load_lexicon(user_files: tuple[Path, ...] = ()) -> Lexicon:
     )
 
 
-def dictionary_versions(actor_files: Iterable[Path] = (), pattern_files: Iterable[Path] = ()) -> str:
+def dictionary_versions(
+    actor_files: Iterable[Path] = (), pattern_files: Iterable[Path] = ()
+) -> str:
     lex = load_lexicon(tuple(actor_files))
     _, pversions = load_patterns(tuple(pattern_files))
     merged = {**lex.versions, **pversions}

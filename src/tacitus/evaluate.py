@@ -98,8 +98,12 @@ class Report:
             "source_accuracy": round(self.source_accuracy, 3),
             "target_accuracy": round(self.target_accuracy, 3),
             "full_match": round(self.full_match, 3),
-            "per_type_recall": {t: {"hit": h, "total": n} for t, (h, n) in self.per_type_recall().items()},
-            "confusions": [{"gold": g, "predicted": p, "count": c} for (g, p), c in self.confusions()],
+            "per_type_recall": {
+                t: {"hit": h, "total": n} for t, (h, n) in self.per_type_recall().items()
+            },
+            "confusions": [
+                {"gold": g, "predicted": p, "count": c} for (g, p), c in self.confusions()
+            ],
         }
 
 
@@ -194,5 +198,7 @@ def format_report(report: Report, *, errors: bool = False) -> str:
             if not o.predicted:
                 lines.append("    coded: nothing")
             for e in o.predicted:
-                lines.append(f"    coded: {e.event} {_actors(e.source)} -> {_actors(e.target)} ({e.rule})")
+                lines.append(
+                    f"    coded: {e.event} {_actors(e.source)} -> {_actors(e.target)} ({e.rule})"
+                )
     return "\n".join(lines)

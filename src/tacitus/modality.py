@@ -21,7 +21,9 @@ def _aux_words(verb: Token) -> set[str]:
 
 def is_negated(verb: Token, trigger: Token, obj: Token | None) -> bool:
     for token in {verb, trigger}:
-        if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in token.children):
+        if any(
+            c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in token.children
+        ):
             return True
     if obj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in obj.children):
         return True
@@ -42,7 +44,16 @@ def _in_reported_speech(verb: Token) -> bool:
     node = verb
     for _ in range(4):
         if node.dep_ in ("ccomp", "parataxis") and node.head.lemma_.lower() in (
-            "say", "announce", "tell", "add", "state", "declare", "warn", "indicate", "report", "claim",
+            "say",
+            "announce",
+            "tell",
+            "add",
+            "state",
+            "declare",
+            "warn",
+            "indicate",
+            "report",
+            "claim",
         ):
             return True
         if node.head == node:

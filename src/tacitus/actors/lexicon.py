@@ -75,12 +75,14 @@ class ActorLexicon:
         self._holders: dict[tuple[str, str], list[Holding]] = defaultdict(list)
         self._build(nlp)
 
-    def _add(self, matcher: PhraseMatcher, nlp: Language, key: str, entry: Entry, phrases: Iterable[str]) -> None:
+    def _add(
+        self, matcher: PhraseMatcher, nlp: Language, key: str, entry: Entry, phrases: Iterable[str]
+    ) -> None:
         texts = sorted({_strip_the(p).strip() for p in phrases if p and p.strip()})
         if not texts:
             return
         self._entries[key] = (*self._entries.get(key, ()), entry)
-        matcher.add(key, list(nlp.tokenizer.pipe(texts)))
+        matcher.add(key, [nlp.make_doc(t) for t in texts])
 
     def _build(self, nlp: Language) -> None:
         lex = self.lexicon
@@ -89,14 +91,28 @@ class ActorLexicon:
             iso = pycountry.countries.get(alpha_3=code)
             if iso is not None:
                 names.update(
-                    n for n in (iso.name, getattr(iso, "common_name", None), getattr(iso, "official_name", None)) if n
+                    n
+                    for n in (
+                        iso.name,
+                        getattr(iso, "common_name", None),
+                        getattr(iso, "official_name", None),
+                    )
+                    if n
                 )
             self._add(self._proper, nlp, f"C|{code}", Entry(COUNTRY, code=code), names)
             demonyms = set(country.demonyms)
             self._add(self._proper, nlp, f"D|{code}", Entry(DEMONYM, code=code), demonyms)
             if country.capital:
-                self._add(self._proper, nlp, f"K|{code}", Entry(CAPITAL, code=code, sector="GOV"), [country.capital])
-            self._add(self._proper, nlp, f"S|{code}", Entry(SEAT, code=code, sector="GOV"), country.seats)
+                self._add(
+                    self._proper,
+                    nlp,
+                    f"K|{code}",
+                    Entry(CAPITAL, code=code, sector="GOV"),
+                    [country.capital],
+                )
+            self._add(
+                self._proper, nlp, f"S|{code}", Entry(SEAT, code=code, sector="GOV"), country.seats
+            )
         for i, org in enumerate(lex.organizations):
             code = org.country or org.code
             entry = Entry(ORG, code=code, sector=org.sector, name=org.name)

@@ -102,9 +102,13 @@ class ActorResolver:
         if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"):
             return True
         for child in token.children:
-            if child.dep_ in MODIFIER_DEPS and (child.i in ctx.mentions or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")):
+            if child.dep_ in MODIFIER_DEPS and (
+                child.i in ctx.mentions or child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            ):
                 return True
-        return token.lower_ in PERSONAL or token.lower_ in FIRST_PLURAL or token.lower_ in THIRD_GROUP
+        return (
+            token.lower_ in PERSONAL or token.lower_ in FIRST_PLURAL or token.lower_ in THIRD_GROUP
+        )
 
     def resolve(self, head: Token, ctx: Context) -> list[Actor]:
         """The actors a phrase names: one, or several for "Iran and Russia"."""
@@ -141,28 +145,51 @@ class ActorResolver:
             role = title.entries[0].role if title is not None and title.kind == TITLE else None
             for conj in token.conjuncts:
                 other = ctx.mentions.get(conj.i)
-                if other is not None and other.kind in PLACE_KINDS and other.entries[0].code != actor.code:
+                if (
+                    other is not None
+                    and other.kind in PLACE_KINDS
+                    and other.entries[0].code != actor.code
+                ):
                     text, span = _span_text([conj])
                     code = other.entries[0].code
-                    holder = self._holder(code, role, ctx) if role and code and role != "counterpart" else None
+                    holder = (
+                        self._holder(code, role, ctx)
+                        if role and code and role != "counterpart"
+                        else None
+                    )
                     name = holder.name if holder is not None else None
-                    out.append(Actor(text=text, span=span, code=code, sector=actor.sector, name=name))
+                    out.append(
+                        Actor(text=text, span=span, code=code, sector=actor.sector, name=name)
+                    )
             break
         return out
 
     def _resolve_one(self, head: Token, ctx: Context) -> Actor | None:
         lower = head.lower_
-        if head.i not in ctx.mentions and (head.pos_ == "PRON" or lower in PERSONAL or lower in FIRST_PLURAL):
+        if head.i not in ctx.mentions and (
+            head.pos_ == "PRON" or lower in PERSONAL or lower in FIRST_PLURAL
+        ):
             return self._pronoun(head, ctx)
         qualifiers = [
-            ctx.mentions[c.i] for c in head.children
-            if c.dep_ in MODIFIER_DEPS and c.i in ctx.mentions and ctx.mentions[c.i].kind in (TITLE, SECTOR)
+            ctx.mentions[c.i]
+            for c in head.children
+            if c.dep_ in MODIFIER_DEPS
+            and c.i in ctx.mentions
+            and ctx.mentions[c.i].kind in (TITLE, SECTOR)
         ]
-        if head.i not in ctx.mentions and head.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE") and not qualifiers:
+        if (
+            head.i not in ctx.mentions
+            and head.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE")
+            and not qualifiers
+        ):
             # "Tehran's proposals", "the Taliban religious faction": the modifier is the actor.
             for dep in ("poss", "nmod", "compound", "amod"):
                 child = next(
-                    (c for c in head.children if c.dep_ == dep and c.pos_ != "PRON" and self.is_candidate(c, ctx)),
+                    (
+                        c
+                        for c in head.children
+                        if c.dep_ == dep and c.pos_ != "PRON" and self.is_candidate(c, ctx)
+                    ),
                     None,
                 )
                 if child is not None:
@@ -192,7 +219,9 @@ class ActorResolver:
             place = place or next((m for m in mentions if m.kind in PLACE_KINDS), None)
             if place is not None:
                 code = place.entries[0].code
-                if place.kind in (CAPITAL, SEAT) and (place is head_mention or head_mention is None):
+                if place.kind in (CAPITAL, SEAT) and (
+                    place is head_mention or head_mention is None
+                ):
                     sector = "GOV"
         if code is None:
             code = self._gazetteer_code(tokens)
@@ -232,7 +261,9 @@ class ActorResolver:
             ctx.memory.remember(actor, role)
         return actor
 
-    def _person(self, mention: Mention, day: dt.date | None) -> tuple[str | None, str | None, str, str | None]:
+    def _person(
+        self, mention: Mention, day: dt.date | None
+    ) -> tuple[str | None, str | None, str, str | None]:
         candidates = [e.person for e in mention.entries if e.person is not None]
         best = None
         for person in candidates:
@@ -251,7 +282,8 @@ class ActorResolver:
     def _covers(self, person: object, day: dt.date | None) -> bool:
         roles = getattr(person, "roles", [])
         return any(
-            (r.start is None or day is None or r.start <= day) and (r.end is None or day is None or day <= r.end)
+            (r.start is None or day is None or r.start <= day)
+            and (r.end is None or day is None or day <= r.end)
             for r in roles
         )
 
@@ -262,12 +294,16 @@ class ActorResolver:
         holders = self.lexicon.holders(code, role, ctx.day)
         if len(holders) == 1 and ctx.day is not None:
             h = holders[0]
-            actor = Actor(text=h.person.name, span=(0, 0), code=code, sector=h.role.sector, name=h.person.name)
+            actor = Actor(
+                text=h.person.name, span=(0, 0), code=code, sector=h.role.sector, name=h.person.name
+            )
             ctx.memory.by_role[(code, role)] = actor
             return actor
         return None
 
-    def _unknown_person(self, head: Token, tokens: list[Token], ctx: Context) -> tuple[str | None, Actor | None]:
+    def _unknown_person(
+        self, head: Token, tokens: list[Token], ctx: Context
+    ) -> tuple[str | None, Actor | None]:
         if head.ent_type_ != "PERSON":
             return None, None
         remembered = ctx.memory.by_surname.get(head.text)
@@ -283,7 +319,11 @@ class ActorResolver:
         # A city codes the phrase it qualifies ("police in Jericho") or a place acted upon
         # ("shelled Kharkiv"); a bare city is never a subject that acts.
         for token in tokens:
-            if token.ent_type_ in ("GPE", "LOC", "FAC") and token.dep_ in ("pobj", "dobj", "nsubjpass"):
+            if token.ent_type_ in ("GPE", "LOC", "FAC") and token.dep_ in (
+                "pobj",
+                "dobj",
+                "nsubjpass",
+            ):
                 place = self.gazetteer.lookup(token.text)
                 if place is not None and place.country:
                     return place.country
@@ -294,14 +334,27 @@ class ActorResolver:
         span = (head.idx, head.idx + len(head.text))
         if lower in FIRST_PLURAL:
             if ctx.speaker is not None and ctx.speaker.code:
-                return Actor(text=head.text, span=span, code=ctx.speaker.code, sector=ctx.speaker.sector or "GOV")
+                return Actor(
+                    text=head.text,
+                    span=span,
+                    code=ctx.speaker.code,
+                    sector=ctx.speaker.sector or "GOV",
+                )
             return None
         if lower in PERSONAL:
-            if ctx.reporter is not None and ctx.reporter.name and head.dep_ in ("nsubj", "nsubjpass"):
+            if (
+                ctx.reporter is not None
+                and ctx.reporter.name
+                and head.dep_ in ("nsubj", "nsubjpass")
+            ):
                 return replace(ctx.reporter, text=head.text, span=span)
             last = ctx.memory.last_person
             return replace(last, text=head.text, span=span) if last is not None else None
-        if lower in THIRD_GROUP and ctx.reporter is not None and head.dep_ in ("nsubj", "nsubjpass"):
-            if ctx.reporter.name is None:
-                return replace(ctx.reporter, text=head.text, span=span)
+        if (
+            lower in THIRD_GROUP
+            and ctx.reporter is not None
+            and ctx.reporter.name is None
+            and head.dep_ in ("nsubj", "nsubjpass")
+        ):
+            return replace(ctx.reporter, text=head.text, span=span)
         return None

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from tacitus.cli.output import EventWriter, echo_problem
 from tacitus.ingest import ReadProblem, read_inputs
 from tacitus.records import Article
 from tacitus.settings import Settings
+
+if TYPE_CHECKING:
+    from tacitus.coder import Coder
 
 
 def _settings(actors: tuple[str, ...], patterns: tuple[str, ...]) -> Settings:
@@ -38,7 +42,9 @@ class _Counter:
         self.problems = 0
 
 
-def _articles(inputs: tuple[str, ...], published: dt.date | None, counter: _Counter) -> Iterator[Article]:
+def _articles(
+    inputs: tuple[str, ...], published: dt.date | None, counter: _Counter
+) -> Iterator[Article]:
     for item in read_inputs(inputs, published=published):
         if isinstance(item, ReadProblem):
             counter.problems += 1
@@ -50,7 +56,7 @@ def _articles(inputs: tuple[str, ...], published: dt.date | None, counter: _Coun
         yield item
 
 
-def _load_coder(settings: Settings):  # type: ignore[no-untyped-def]
+def _load_coder(settings: Settings) -> Coder:
     from tacitus.coder import get_coder
     from tacitus.dictionaries import DictionaryError
 
@@ -64,16 +70,41 @@ def _load_coder(settings: Settings):  # type: ignore[no-untyped-def]
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that lack one.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "json", "csv", "table"]), default="jsonl",
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json", "csv", "table"]),
+    default="jsonl",
     show_default=True,
 )
-@click.option("--out", type=click.Path(dir_okay=True, writable=True), help="Output file (or folder with --engine dask).")
-@click.option("--actors", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra actor dictionary (YAML or JSONL).")
-@click.option("--patterns", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra pattern dictionary (YAML or JSONL).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=True, writable=True),
+    help="Output file (or folder with --engine dask).",
+)
+@click.option(
+    "--actors",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra actor dictionary (YAML or JSONL).",
+)
+@click.option(
+    "--patterns",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra pattern dictionary (YAML or JSONL).",
+)
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (with --engine dask).")
-@click.option("--workers", type=int, default=None, help="Local Dask worker processes (with --engine dask).")
-@click.option("--partition-size", type=int, default=200, show_default=True, help="Articles per Dask partition.")
+@click.option(
+    "--workers", type=int, default=None, help="Local Dask worker processes (with --engine dask)."
+)
+@click.option(
+    "--partition-size",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Articles per Dask partition.",
+)
 def code_command(
     inputs: tuple[str, ...],
     published: str | None,
@@ -97,8 +128,13 @@ def code_command(
         from tacitus.cli.dask_cmd import run_dask_command
 
         run_dask_command(
-            inputs, out=out, settings=settings, published=pub, scheduler=scheduler,
-            workers=workers, partition_size=partition_size,
+            inputs,
+            out=out,
+            settings=settings,
+            published=pub,
+            scheduler=scheduler,
+            workers=workers,
+            partition_size=partition_size,
         )
         return
     coder = _load_coder(settings)
@@ -122,7 +158,9 @@ def demo_command() -> None:
     from tacitus.records import Article
 
     raw = files("tacitus").joinpath("data/examples/example.txt").read_text("utf-8")
-    article = Article(id="example", text=raw, published=dt.date(2024, 3, 6), publisher="Tacitus example")
+    article = Article(
+        id="example", text=raw, published=dt.date(2024, 3, 6), publisher="Tacitus example"
+    )
     coder = _load_coder(Settings())
     with EventWriter("table", None) as writer:
         for coded in coder.code([article]):
@@ -133,7 +171,9 @@ def demo_command() -> None:
 @main.command("quotes")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that lack one.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True
+)
 def quotes_command(inputs: tuple[str, ...], published: str | None, fmt: str) -> None:
     """List the direct quotes of each article with their speaker."""
     import json
@@ -150,7 +190,9 @@ def quotes_command(inputs: tuple[str, ...], published: str | None, fmt: str) -> 
                 click.echo(json.dumps(quote.to_dict(), ensure_ascii=False))
             else:
                 speaker = quote.speaker.name or quote.speaker.text if quote.speaker else "?"
-                table.add_row(quote.article_id, speaker, quote.text[:120], quote.attribution_text or "")
+                table.add_row(
+                    quote.article_id, speaker, quote.text[:120], quote.attribution_text or ""
+                )
     if fmt == "table":
         Console().print(table)
     if counter.articles == 0:

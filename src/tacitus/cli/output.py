@@ -13,11 +13,33 @@ import click
 from tacitus.records import Event
 
 FLAT_COLUMNS = [
-    "id", "article_id", "date", "event", "mode", "cameo", "quad_class", "goldstein",
-    "source_code", "source_sector", "source_name", "source_text",
-    "target_code", "target_sector", "target_name", "target_text",
-    "negated", "future", "hypothetical", "historical", "said_by", "according_to",
-    "in_quote", "confidence", "rule", "mentions", "text",
+    "id",
+    "article_id",
+    "date",
+    "event",
+    "mode",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "source_code",
+    "source_sector",
+    "source_name",
+    "source_text",
+    "target_code",
+    "target_sector",
+    "target_name",
+    "target_text",
+    "negated",
+    "future",
+    "hypothetical",
+    "historical",
+    "said_by",
+    "according_to",
+    "in_quote",
+    "confidence",
+    "rule",
+    "mentions",
+    "text",
 ]
 
 
@@ -32,9 +54,14 @@ def _join(values: list[Any]) -> str:
 def flat_row(event: Event) -> dict[str, Any]:
     m, a = event.modality, event.attribution
     return {
-        "id": event.id, "article_id": event.article_id, "date": event.date,
-        "event": event.event, "mode": event.mode, "cameo": event.cameo,
-        "quad_class": event.quad_class, "goldstein": event.goldstein,
+        "id": event.id,
+        "article_id": event.article_id,
+        "date": event.date,
+        "event": event.event,
+        "mode": event.mode,
+        "cameo": event.cameo,
+        "quad_class": event.quad_class,
+        "goldstein": event.goldstein,
         "source_code": _join([x.code for x in event.source]),
         "source_sector": _join([x.sector for x in event.source]),
         "source_name": _join([x.name for x in event.source]),
@@ -43,20 +70,29 @@ def flat_row(event: Event) -> dict[str, Any]:
         "target_sector": _join([x.sector for x in event.target]),
         "target_name": _join([x.name for x in event.target]),
         "target_text": _join([x.text for x in event.target]),
-        "negated": m.negated, "future": m.future, "hypothetical": m.hypothetical,
+        "negated": m.negated,
+        "future": m.future,
+        "hypothetical": m.hypothetical,
         "historical": m.historical,
         "said_by": (a.said_by.name or a.said_by.text) if a.said_by else None,
-        "according_to": a.according_to, "in_quote": a.in_quote,
-        "confidence": event.confidence, "rule": event.rule, "mentions": event.mentions,
+        "according_to": a.according_to,
+        "in_quote": a.in_quote,
+        "confidence": event.confidence,
+        "rule": event.rule,
+        "mentions": event.mentions,
         "text": event.text,
     }
 
 
 def _actor_label(actors: Any) -> str:
-    return " + ".join(
-        "-".join(p for p in (x.code or "?", x.sector or "") if p) + (f" ({x.name})" if x.name else "")
-        for x in actors
-    ) or "-"
+    return (
+        " + ".join(
+            "-".join(p for p in (x.code or "?", x.sector or "") if p)
+            + (f" ({x.name})" if x.name else "")
+            for x in actors
+        )
+        or "-"
+    )
 
 
 class EventWriter:
@@ -87,7 +123,9 @@ class EventWriter:
         if self.fmt == "jsonl":
             self._fh.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
         elif self.fmt == "json":
-            self._fh.write(("\n" if self._first else ",\n") + json.dumps(event.to_dict(), ensure_ascii=False))
+            self._fh.write(
+                ("\n" if self._first else ",\n") + json.dumps(event.to_dict(), ensure_ascii=False)
+            )
         elif self.fmt == "csv":
             self._csv.writerow(flat_row(event))
         else:
@@ -95,7 +133,10 @@ class EventWriter:
         self._first = False
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if self.fmt == "json":
             self._fh.write("\n]\n")
@@ -109,16 +150,33 @@ class EventWriter:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table("date", "event", "source", "target", "CAMEO", "Goldstein", "modality", "trigger", "sentence", show_lines=True)
+        table = Table(
+            "date",
+            "event",
+            "source",
+            "target",
+            "CAMEO",
+            "Goldstein",
+            "modality",
+            "trigger",
+            "sentence",
+            show_lines=True,
+        )
         for e in self._rows:
             mods = [k for k, v in vars(e.modality).items() if v]
             if e.attribution.in_quote:
                 mods.append("quoted")
             sentence = e.text if len(e.text) <= 90 else e.text[:87] + "..."
             table.add_row(
-                e.date or "", e.event + (f"/{e.mode}" if e.mode else ""), _actor_label(e.source),
-                _actor_label(e.target), e.cameo, f"{e.goldstein:+.1f}", ",".join(mods),
-                e.event_text, sentence,
+                e.date or "",
+                e.event + (f"/{e.mode}" if e.mode else ""),
+                _actor_label(e.source),
+                _actor_label(e.target),
+                e.cameo,
+                f"{e.goldstein:+.1f}",
+                ",".join(mods),
+                e.event_text,
+                sentence,
             )
         interactive = self._fh is sys.stdout and sys.stdout.isatty()
         Console(file=self._fh, width=None if interactive else 180).print(table)

@@ -45,7 +45,9 @@ class SentenceContext:
     sentence_country: str | None = None  # the one country a sentence names, if only one
 
 
-def _type_and_code(trigger: Trigger, inner: Trigger | None, modality: Modality) -> tuple[str, str, bool]:
+def _type_and_code(
+    trigger: Trigger, inner: Trigger | None, modality: Modality
+) -> tuple[str, str, bool]:
     """Final PLOVER type and CAMEO code; the flag says whether the negation was absorbed."""
     p = trigger.pattern
     event, cameo = p.event, p.cameo
@@ -69,14 +71,20 @@ def _token_set(token: Token | None) -> set[int]:
     return {t.i for t in token.subtree} if token is not None else set()
 
 
-def _date_for(trigger: Trigger, ctx: SentenceContext) -> tuple[str | None, str, str | None, dt.date | None]:
+def _date_for(
+    trigger: Trigger, ctx: SentenceContext
+) -> tuple[str | None, str, str | None, dt.date | None]:
     verb = trigger.clause_verb
     for ent in ctx.sent.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         node = ent.root
         for _ in range(4):
-            if node == verb or node == trigger.token or (trigger.obj is not None and node == trigger.obj):
+            if (
+                node == verb
+                or node == trigger.token
+                or (trigger.obj is not None and node == trigger.obj)
+            ):
                 resolved = resolve_date(ent.text, ctx.published)
                 if resolved is not None:
                     return resolved.iso, resolved.precision, ent.text, resolved.date
@@ -109,7 +117,9 @@ def _location_for(trigger: Trigger, gazetteer: Gazetteer) -> Location | None:
 
 def governed_triggers(trigger: Trigger, others: list[Trigger]) -> list[Trigger]:
     """Triggers inside what this trigger governs (its object, xcomp, ...), nearest first."""
-    scope = {t.i for t in complement_tokens(trigger.clause_verb)} if trigger.kind == "verb" else set()
+    scope = (
+        {t.i for t in complement_tokens(trigger.clause_verb)} if trigger.kind == "verb" else set()
+    )
     if trigger.kind == "noun":
         scope = {t.i for t in trigger.token.subtree} - {trigger.token.i}
     if trigger.kind == "adj":
@@ -191,7 +201,11 @@ def build_event(
             return None
     date, precision, date_text, event_day = _date_for(trigger, ctx)
     modality = modality_of(
-        verb, trigger.token, trigger.obj, event_date=event_day, published=ctx.published,
+        verb,
+        trigger.token,
+        trigger.obj,
+        event_date=event_day,
+        published=ctx.published,
         intent=trigger.pattern.intent,
     )
     if trigger.pattern.intent and inner is None and trigger.pattern.id in ("agree.intend",):
@@ -212,7 +226,9 @@ def build_event(
         confidence -= 0.1
     reporter = reporting_verb(verb)
     said_by = ctx.speaker if ctx.in_quote else reporter_actor
-    attribution = Attribution(said_by=said_by, according_to=according_to(ctx.sent), in_quote=ctx.in_quote)
+    attribution = Attribution(
+        said_by=said_by, according_to=according_to(ctx.sent), in_quote=ctx.in_quote
+    )
     words = trigger.words
     if inner is not None:
         words = tuple(sorted({*words, *inner.words}, key=lambda t: t.i))
@@ -220,7 +236,11 @@ def build_event(
     src_key = ",".join(sorted(f"{a.code}-{a.sector}" for a in source))
     tgt_key = ",".join(sorted(f"{a.code}-{a.sector}" for a in target))
     sent_start = ctx.sent.start_char
-    rule = trigger.pattern.id + (f"+{inner.pattern.id}" if inner is not None else "") + ("+negated" if absorbed else "")
+    rule = (
+        trigger.pattern.id
+        + (f"+{inner.pattern.id}" if inner is not None else "")
+        + ("+negated" if absorbed else "")
+    )
     del reporter
     return Event(
         id=event_id(ctx.article_id, sent_start, event, src_key, tgt_key),
@@ -263,4 +283,10 @@ def reporter_of(verb: Token) -> Token | None:
     return subject_of(rv) if rv is not None else None
 
 
-__all__ = ["SentenceContext", "attribution_phrase", "build_event", "governed_triggers", "reporter_of"]
+__all__ = [
+    "SentenceContext",
+    "attribution_phrase",
+    "build_event",
+    "governed_triggers",
+    "reporter_of",
+]

@@ -22,10 +22,23 @@ NOMINAL_DEPS = frozenset(
      "compound", "npadvmod", "nmod"}
 )  # fmt: skip
 # Verbs whose passive subject is the one committing ("Vietnam is committed to ...").
-STATIVE_PASSIVES = frozenset({"commit", "prepare", "determine", "dedicate", "resolve", "oblige", "poise"})
+STATIVE_PASSIVES = frozenset(
+    {"commit", "prepare", "determine", "dedicate", "resolve", "oblige", "poise"}
+)
 # Events whose target may be where they happen: "evacuated settlements in the Gaza Strip".
 IN_PLACE_EVENTS = frozenset(
-    {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST", "RETREAT", "AID", "CONCEDE", "COOPERATE", "REQUEST"}
+    {
+        "ASSAULT",
+        "COERCE",
+        "SANCTION",
+        "MOBILIZE",
+        "PROTEST",
+        "RETREAT",
+        "AID",
+        "CONCEDE",
+        "COOPERATE",
+        "REQUEST",
+    }
 )
 # Verbal events whose clause complement names the target: "demanded that the US cancel ...".
 CLAUSE_TARGET_EVENTS = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
@@ -65,7 +78,14 @@ def controlling_subject(verb: Token) -> Token | None:
             node = node.head
             continue
         if node.dep_ == "relcl":
-            rel = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP")), None)
+            rel = next(
+                (
+                    c
+                    for c in node.children
+                    if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP")
+                ),
+                None,
+            )
             return node.head if rel is not None or subject(node) is None else None
         if node.dep_ == "acl":
             # "militiamen armed with...", "troops attacking X": the noun described acts;
@@ -98,7 +118,9 @@ def source_of(trigger: Trigger) -> Token | None:
         if token.dep_ in ("nsubj", "nsubjpass"):
             return None
         head = token.head
-        while head.dep_ == "prep" or (head.pos_ == "NOUN" and head != head.head and token.dep_ == "pobj"):
+        while head.dep_ == "prep" or (
+            head.pos_ == "NOUN" and head != head.head and token.dep_ == "pobj"
+        ):
             if head.head == head:
                 break
             head = head.head
@@ -106,8 +128,20 @@ def source_of(trigger: Trigger) -> Token | None:
             return controlling_subject(head)
         return None
     verb = trigger.clause_verb
-    if trigger.kind == "adj" and trigger.token.dep_ in ("oprd", "ccomp", "xcomp") and verb.lemma_.lower() in (
-        "consider", "call", "deem", "declare", "find", "regard", "describe", "label",
+    if (
+        trigger.kind == "adj"
+        and trigger.token.dep_ in ("oprd", "ccomp", "xcomp")
+        and verb.lemma_.lower()
+        in (
+            "consider",
+            "call",
+            "deem",
+            "declare",
+            "find",
+            "regard",
+            "describe",
+            "label",
+        )
     ):
         return subject(verb)
     if trigger.kind == "verb" and _is_passive(verb):
@@ -164,7 +198,9 @@ def find_target(
     if trigger.pattern.event == "THREATEN" or trigger.pattern.intent:
         # "threatened to X unless Baghdad accepted...": the condition names whom it is aimed at.
         for token in verb.subtree:
-            if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
+            if token.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children
+            ):
                 subj = subject(token)
                 if subj is not None and subj.i not in source_tokens:
                     actors = [a for a in resolve(subj) if a.code]
@@ -183,7 +219,14 @@ def find_target(
                         return actors
     if trigger.pattern.event in IN_PLACE_EVENTS or trigger.pattern.mode == "investigate":
         # "evacuate settlements in the Gaza Strip": where it happens is whom it hits.
-        return _search(trigger, source_tokens, resolve, is_candidate, source, TARGET_PREPS | {"in", "inside", "near"})
+        return _search(
+            trigger,
+            source_tokens,
+            resolve,
+            is_candidate,
+            source,
+            TARGET_PREPS | {"in", "inside", "near"},
+        )
     return []
 
 

@@ -92,17 +92,24 @@ def complement_tokens(verb: Token) -> list[Token]:
     return out
 
 
-SCOPE_DEPS = frozenset({"dobj", "xcomp", "ccomp", "attr", "oprd", "dative", "prt", "acomp", "pcomp"})
-SCOPE_PREPS = frozenset({"for", "to", "on", "upon", "against", "with", "of", "into", "from", "out", "as", "over"})
+SCOPE_DEPS = frozenset(
+    {"dobj", "xcomp", "ccomp", "attr", "oprd", "dative", "prt", "acomp", "pcomp"}
+)
+SCOPE_PREPS = frozenset(
+    {"for", "to", "on", "upon", "against", "with", "of", "into", "from", "out", "as", "over"}
+)
 
 
 def object_scope(verb: Token, obj: Token | None) -> list[Token]:
     """What a pattern's object conditions look at: the object, complements, argument PPs."""
     out: list[Token] = list(obj.subtree) if obj is not None else []
     for child in verb.children:
-        if child.dep_ in SCOPE_DEPS or (child.dep_ in ("prep", "agent") and child.lower_ in SCOPE_PREPS):
-            out.extend(child.subtree)
-        elif child.dep_ == "advcl" and is_purpose(child):
+        if (
+            child.dep_ in SCOPE_DEPS
+            or (child.dep_ in ("prep", "agent") and child.lower_ in SCOPE_PREPS)
+            or child.dep_ == "advcl"
+            and is_purpose(child)
+        ):
             out.extend(child.subtree)
     return out
 
@@ -137,7 +144,7 @@ def _object_words(obj: Token) -> set[str]:
 
 
 def _prep_objects(verb: Token, prep: str) -> list[Token]:
-    out = []
+    out: list[Token] = []
     for child in verb.children:
         if child.dep_ in ("prep", "agent", "dative") and child.lower_ == prep:
             out.extend(c for c in child.children if c.dep_ in ("pobj", "pcomp"))
@@ -163,7 +170,9 @@ def _verb_match(verb: Token, p: Pattern) -> Trigger | None:
     obj: Token | None = None
     if p.modal and not any(c.dep_ == "aux" and c.lower_ in p.modal for c in verb.children):
         return None
-    if p.target == "ccomp_subject" and not any(c.dep_ == "ccomp" and any(g.dep_ == "nsubj" for g in c.children) for c in verb.children):
+    if p.target == "ccomp_subject" and not any(
+        c.dep_ == "ccomp" and any(g.dep_ == "nsubj" for g in c.children) for c in verb.children
+    ):
         return None
     if p.particle is not None:
         prt = next((c for c in verb.children if c.dep_ == "prt" and c.lower_ == p.particle), None)
@@ -195,7 +204,9 @@ def _verb_match(verb: Token, p: Pattern) -> Trigger | None:
         if p.object_has and not any(_words(t) & p.object_has for t in comp):
             return None
         if p.object_not:
-            first = obj or next((c for c in verb.children if c.dep_ in ("dobj", "prt", "attr")), None)
+            first = obj or next(
+                (c for c in verb.children if c.dep_ in ("dobj", "prt", "attr")), None
+            )
             if first is not None and _words(first) & p.object_not:
                 return None
     return Trigger(verb, p, obj, tuple(sorted(words, key=lambda t: t.i)), "verb")
@@ -210,7 +221,9 @@ def _noun_match(noun: Token, p: Pattern) -> Trigger | None:
         return None
     words = [noun]
     if p.noun_mod:
-        words.extend(c for c in noun.children if c.dep_ in ("compound", "amod") and _words(c) & p.noun_mod)
+        words.extend(
+            c for c in noun.children if c.dep_ in ("compound", "amod") and _words(c) & p.noun_mod
+        )
     return Trigger(noun, p, noun, tuple(sorted(words, key=lambda t: t.i)), "noun")
 
 

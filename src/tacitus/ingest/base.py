@@ -118,9 +118,14 @@ def _iter_paths(inputs: Iterable[str]) -> Iterator[str]:
             continue
         path = Path(raw)
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
-                    yield str(child)
+                # Skip hidden files and folders (.git/...), and links that lead outside the
+                # folder the user named.
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if hidden or not child.is_file() or not child.resolve().is_relative_to(root):
+                    continue
+                yield str(child)
         else:
             yield raw
 
