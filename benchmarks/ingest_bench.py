@@ -30,15 +30,19 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "corpus" / "news_dev.jsonl"
 CLI = [sys.executable, "-c", "from tacitus.cli import main; main()"]
 
 ONE_RUN = """
-import json, sys, time
+import json, resource, sys, time
 from tacitus.pipeline import ingest
 from tacitus.store import Store
+START = time.perf_counter()
 marks = []
 with Store(sys.argv[2]) as store:
     report = ingest([sys.argv[1]], store, jobs=int(sys.argv[3]),
                     on_progress=lambda p: marks.append((time.perf_counter(), p.coded)))
 (t0, c0), (t1, c1) = marks[0], marks[-1]
+cpu = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+          for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 print(json.dumps({"coded": report.coded, "events": report.events, "seconds": report.seconds,
+                  "cpu": cpu, "wall": time.perf_counter() - START,
                   "steady": (c1 - c0) / (t1 - t0) if t1 > t0 else 0.0,
                   "merged": report.merged_new}))
 """
@@ -121,8 +125,12 @@ def main() -> None:
         one["rate"] = max(r["rate"] for r in runs[1])
         two["rate"] = max(r["rate"] for r in runs[2])
         for jobs in (1, 2):
-            shown = ", ".join(f"{r['steady']:.2f}" for r in runs[jobs])
-            print(f"--jobs {jobs} steady-state articles/s per run: {shown}")
+            for r in runs[jobs]:
+                print(
+                    f"  run --jobs {jobs}: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU "
+                    f"(parent + workers, model loading included), cores obtained "
+                    f"{r['cpu'] / r['wall']:.2f}, steady state {r['steady']:.2f} articles/s"
+                )
         print(
             f"best of {args.rounds} alternated runs each; 1-minute load average at the end: "
             f"{os.getloadavg()[0]:.1f}"
@@ -136,6 +144,12 @@ def main() -> None:
                 f"--jobs {jobs}: {r['rate']:.2f} articles/s over {r['seconds']:.1f} s "
                 f"(model loading included); steady state {r['steady']:.2f} articles/s"
             )
+        cpu1 = min(r["cpu"] for r in runs[1])
+        cpu2 = min(r["cpu"] for r in runs[2])
+        print(
+            f"CPU seconds for the corpus: jobs 1 {cpu1:.1f}, jobs 2 {cpu2:.1f} "
+            f"(parallel overhead {cpu2 / cpu1 - 1:+.0%})"
+        )
         print(
             f"ratio jobs 2 / jobs 1: {two['rate'] / one['rate']:.2f}x whole run, "
             f"{two['steady'] / one['steady']:.2f}x steady state (goal >= 1.7x)"

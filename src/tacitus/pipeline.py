@@ -235,12 +235,18 @@ class _Run:
         )
 
 
+def _warm_up(coder: Coder) -> None:
+    """Code one sentence so that what the coder builds lazily is built before the fork."""
+    sample = Article(id="warm-up", text="The French president met the German chancellor.")
+    code_chunk([sample], coder)
+
+
 def _new_pool(jobs: int, settings: Settings) -> ProcessPoolExecutor:
     if "fork" in mp.get_all_start_methods():
         # Load the coder once, here, and fork the workers: they share the loaded model
         # (copy-on-write) instead of each spending seconds loading its own. They never
         # touch the parent's SQLite connection.
-        load_coder(settings)
+        _warm_up(load_coder(settings))
         return ProcessPoolExecutor(
             jobs,
             mp_context=mp.get_context("fork"),
