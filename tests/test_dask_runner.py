@@ -478,3 +478,7 @@ def test_the_cluster_commands_are_documented() -> None:
     assert "import-parquet" in store.commands  # type: ignore[attr-defined]
     for usage in ("tacitus store import-parquet", "--engine dask", "--scheduler", "--workers"):
         assert usage in doc, usage
+
+
+def test_public_names() -> None:
+    assert all(hasattr(dask_runner, name) for name in dask_runner.__all__)

@@ -45,6 +45,27 @@ from tacitus.records import Actor, Article, Event, Quote
 from tacitus.schema import ARROW_SCHEMA, SCHEMA_VERSION, to_table
 from tacitus.settings import DEFAULT_SETTINGS, Settings
 
+__all__ = [
+    "DaskRunError",
+    "Partition",
+    "PartitionResult",
+    "Plan",
+    "RunReport",
+    "Segment",
+    "code_isolated",
+    "code_partition",
+    "cut_partitions",
+    "dask_client",
+    "is_complete",
+    "plan_inputs",
+    "read_coded",
+    "read_events",
+    "read_partition",
+    "run",
+    "run_plan",
+    "warm_workers",
+]
+
 MANIFEST = "_manifest.json"
 SUCCESS = "_SUCCESS"
 ARTICLES_DIR = "_articles"
