@@ -56,6 +56,7 @@ def plot_trend(rows: list[dict[str, Any]], out: Path, *, title: str) -> Path:
             va="center",
         )
     top.set_ylabel("merged events")
+    top.set_ylim(bottom=0)
     top.set_title(title)
     top.spines[["top", "right"]].set_visible(False)
     top.set_xlim(-0.5, len(xs) - 0.5 + max(1.5, len(xs) * 0.25))
