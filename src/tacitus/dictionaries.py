@@ -57,6 +57,7 @@ class PatternModel(_Strict):
     intent: bool = False
     target: Literal["default", "ccomp_subject", "clause_subject", "none"] = "default"
     source: Literal["default", "reporter"] = "default"
+    target_preps: list[str] = Field(default_factory=list)
     modal: list[str] = Field(default_factory=list)
     negated: NegatedAs | None = None
     confidence: float = 0.8
@@ -141,6 +142,7 @@ class Pattern:
     intent: bool
     target: str
     source: str
+    target_preps: frozenset[str]
     modal: frozenset[str]
     negated: tuple[str, str] | None
     confidence: float
@@ -230,6 +232,7 @@ def _pattern_from_model(model: PatternModel, event: str, where: str) -> Pattern:
         intent=model.intent,
         target=model.target,
         source=model.source,
+        target_preps=frozenset(model.target_preps),
         modal=frozenset(model.modal),
         negated=negated,
         confidence=model.confidence,

@@ -38,11 +38,14 @@ class ArticleMemory:
     seen: dict[tuple[int, int], Actor] = field(default_factory=dict)
     by_surname: dict[str, Actor] = field(default_factory=dict)
     by_role: dict[tuple[str, str], Actor] = field(default_factory=dict)
+    recent: list[Actor] = field(default_factory=list)  # named people, one per country, latest last
 
     def remember(self, actor: Actor, role: str | None) -> None:
         if actor.name is None:
             return
         self.last_person = actor
+        if actor.code:
+            self.recent = [a for a in self.recent if a.code != actor.code][-5:] + [actor]
         for part in {actor.name.split()[-1], actor.text.split()[-1]}:
             self.by_surname[part] = actor
         if role and actor.code:
@@ -112,6 +115,9 @@ class ActorResolver:
 
     def resolve(self, head: Token, ctx: Context) -> list[Actor]:
         """The actors a phrase names: one, or several for "Iran and Russia"."""
+        pair = self._the_two(head, ctx)
+        if pair is not None:
+            return pair
         actors: list[Actor] = []
         for token in (head, *head.conjuncts):
             if token.i < head.i:
@@ -127,6 +133,28 @@ class ActorResolver:
             if actor.span != (0, 0) and (actor.code or actor.name):
                 ctx.memory.seen.setdefault(actor.span, actor)
         return unique
+
+    def _the_two(self, head: Token, ctx: Context) -> list[Actor] | None:
+        """ "The two presidents", "both leaders", "the sides": the last two people of the article."""
+        mention = ctx.mentions.get(head.i)
+        if (
+            head.tag_ not in ("NNS", "NNPS")
+            or mention is None
+            or mention.kind not in (TITLE, SECTOR)
+        ):
+            return None
+        if mention.entries[0].sector not in ("GOV", "PTY", None):
+            return None
+        counted = any(c.lower_ in ("two", "both") for c in head.children) or head.lower_ in (
+            "sides",
+            "parties",
+        )
+        if not counted or len(ctx.memory.recent) < 2:
+            return None
+        text, span = _span_text(
+            [head, *[c for c in head.children if c.dep_ in ("nummod", "det", "amod")]]
+        )
+        return [replace(a, text=text, span=span) for a in ctx.memory.recent[-2:]]
 
     def _resolve_distributed(self, head: Token, ctx: Context) -> list[Actor]:
         actor = self._resolve_one(head, ctx)
@@ -247,7 +275,9 @@ class ActorResolver:
                 if len(holders) == 1:
                     return replace(next(iter(holders.values())), text=text, span=span)
         owned = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in tokens)
-        if code is None and not owned and (sector or name) and ctx.sentence_country:
+        # "the leaders", "the parties": a group of officials is no one country's.
+        group = head.tag_ in ("NNS", "NNPS") and (role is not None or sector in ("GOV", "PTY"))
+        if code is None and not owned and not group and (sector or name) and ctx.sentence_country:
             # "Judge X opened an inquiry into Chilean officials": one country in the sentence
             # (after the article's own office holders; never for "my administration",
             # whose owner is the speaker).

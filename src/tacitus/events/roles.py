@@ -206,6 +206,16 @@ def find_target(
                     actors = [a for a in resolve(subj) if a.code]
                     if actors and not all(_same_side(a, source) for a in actors):
                         return actors
+    if trigger.pattern.target_preps:
+        # "discussed Syria with Turkey": the topic is no target, the partner is.
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in trigger.pattern.target_preps:
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None and is_candidate(pobj):
+                    actors = [a for a in resolve(pobj) if a.code]
+                    if actors and not all(_same_side(a, source) for a in actors):
+                        return actors
+        return []
     found = _search(trigger, source_tokens, resolve, is_candidate, source, TARGET_PREPS)
     if found:
         return found

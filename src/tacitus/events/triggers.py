@@ -191,11 +191,14 @@ def _verb_match(verb: Token, p: Pattern) -> Trigger | None:
                 return None
         else:
             obj = pobjs[0]
+            # "spoke with X", "called for X": the preposition is part of the trigger, X is not.
+            if obj.dep_ in ("pobj", "pcomp"):
+                words.append(obj.head)
     elif p.noun:
         obj = next((o for o in _objects(verb) if _object_words(o) & p.noun), None)
         if obj is None:
             return None
-    if obj is not None and obj is not verb:
+    if obj is not None and obj != verb and (p.noun or obj.dep_ not in ("pobj", "pcomp")):
         words.append(obj)
     if p.noun_mod and (obj is None or not _has_mod(obj, p.noun_mod)):
         return None
