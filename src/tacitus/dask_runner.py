@@ -522,9 +522,18 @@ def _hidden(path: str) -> bool:
     return Path(path).name.startswith(".")
 
 
+def portable(settings: Settings) -> Settings:
+    """Settings whose dictionary paths are absolute, for workers started elsewhere."""
+    return dataclasses.replace(
+        settings,
+        actor_files=tuple(p.resolve() for p in settings.actor_files),
+        pattern_files=tuple(p.resolve() for p in settings.pattern_files),
+    )
+
+
 def warm_workers(client: Any, settings: Settings) -> None:
     """Load the coder on every worker now, in parallel (and fail early on bad dictionaries)."""
-    client.run(_load_coder, settings)
+    client.run(_load_coder, portable(settings))
 
 
 def _load_coder(settings: Settings) -> None:
@@ -547,6 +556,7 @@ def run_plan(
 
     began = time.perf_counter()
     out = absolute(out)
+    settings = portable(settings)
     prepare_out(out, _manifest(plan, settings, published))
     fs, root = fsspec.core.url_to_fs(out)
     root = root.rstrip("/")

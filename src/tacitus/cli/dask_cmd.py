@@ -25,6 +25,7 @@ def run_dask_command(
 ) -> None:
     """Code INPUTS on Dask into Parquet files in OUT; exit 1 when a partition failed."""
     from tacitus import dask_runner
+    from tacitus.dictionaries import DictionaryError
 
     if not out:
         raise click.UsageError("--engine dask needs --out FOLDER for the Parquet files")
@@ -49,7 +50,7 @@ def run_dask_command(
             partition_size=partition_size,
             on_done=progress,
         )
-    except dask_runner.DaskRunError as exc:
+    except (dask_runner.DaskRunError, DictionaryError) as exc:
         raise click.ClickException(str(exc)) from None
     for problem in [*plan.problems, *report.problems]:
         echo_problem(str(problem))
