@@ -183,3 +183,20 @@ def test_ids_are_deterministic(coder) -> None:
     first = [e.id for e in events("Germany criticized Poland. France praised Italy.")]
     again = [e.id for e in events("Germany criticized Poland. France praised Italy.")]
     assert first == again and len(set(first)) == 2
+
+
+def test_the_two_leaders_are_the_last_two_people(coder) -> None:
+    text = (
+        "President Joseph R. Biden, Jr. spoke today with Prime Minister Fumio Kishida of Japan. "
+        "The two leaders discussed trade."
+    )
+    evs = events(text, dt.date(2022, 7, 8))
+    first = next(e for e in evs if e.text.startswith("President"))
+    assert first.event == "CONSULT" and codes(first.source) == {"USA"} and codes(first.target) == {"JPN"}
+    second = next(e for e in evs if e.text.startswith("The two"))
+    assert codes(second.source) == {"USA", "JPN"} and second.reciprocal
+
+
+def test_a_discussion_topic_is_not_a_target(coder) -> None:
+    found = one("Turkey and Iran discussed the situation in Syria.", "CONSULT")
+    assert codes(found.target) == set()
