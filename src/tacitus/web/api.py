@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import threading
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -102,7 +103,6 @@ def events_page(
     responses={200: {"content": {"text/csv": {}}}},
 )
 def api_events(
-    request: Request,
     stores: Access,
     filt: Filter,
     limit: Limit = None,
@@ -128,7 +128,8 @@ def api_events(
     data = events_page(stores, filt, n, cursor)
     if data["next_cursor"]:
         query = {**filt.query(), "limit": str(n), "cursor": data["next_cursor"]}
-        data["next"] = str(request.url.replace_query_params(**query))
+        # Relative: a Host header is the client's to choose, not ours to echo back.
+        data["next"] = "/api/events?" + urlencode(query)
     else:
         data["next"] = None
     return ok(data)
