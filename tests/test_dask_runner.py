@@ -436,6 +436,7 @@ def test_code_command_with_the_dask_engine(tmp_path: Path, client: Any) -> None:
     result = CliRunner().invoke(main, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "14 articles" in result.output and "4 partitions written" in result.output
+    assert "[4/4] part-0000" in result.output
     assert "malformed JSON" in result.output  # the broken record is reported
     assert sorted(article_ids(out)) == sorted(
         a.id for a in read_inputs(inputs) if isinstance(a, Article)

@@ -178,7 +178,7 @@ class RunReport:
 
 
 Task = Callable[..., PartitionResult]
-OnDone = Callable[[PartitionResult], None]
+OnDone = Callable[[PartitionResult, int, int], None]  # (result, finished so far, to run)
 
 
 # -- planning (client side) ----------------------------------------------------------------
@@ -585,12 +585,12 @@ def run_plan(
         for part in todo
     }
     failed: list[tuple[str, str]] = []
-    for future in as_completed(futures):
+    for finished, future in enumerate(as_completed(futures), start=1):
         if future.status == "finished":
             result = future.result()
             done.append(result)
             if on_done is not None:
-                on_done(result)
+                on_done(result, finished, len(todo))
         else:
             failed.append((futures[future], _error_text(future)))
         future.release()

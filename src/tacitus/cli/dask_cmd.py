@@ -32,10 +32,10 @@ def run_dask_command(
     if scheduler and workers:
         raise click.UsageError("use --scheduler (an existing cluster) or --workers, not both")
 
-    def progress(result: dask_runner.PartitionResult) -> None:
+    def progress(result: dask_runner.PartitionResult, finished: int, total: int) -> None:
         click.echo(
-            f"tacitus: {result.name}: {result.articles} articles, {result.events} events "
-            f"in {result.seconds:.1f} s",
+            f"tacitus: [{finished}/{total}] {result.name}: {result.articles} articles, "
+            f"{result.events} events in {result.seconds:.1f} s",
             err=True,
         )
 
