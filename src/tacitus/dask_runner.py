@@ -532,12 +532,23 @@ def portable(settings: Settings) -> Settings:
 
 
 def warm_workers(client: Any, settings: Settings) -> None:
-    """Load the coder on every worker now, in parallel (and fail early on bad dictionaries)."""
+    """Load the coder on every worker now, in parallel (and fail early on bad dictionaries).
+
+    Without it each worker loads the coder before its first partition all the same.
+    """
     client.run(_load_coder, portable(settings))
 
 
+WARM_UP = Article(
+    id="tacitus-warm-up",
+    text="On 3 May 2021 Russia's foreign minister met his Chinese counterpart in Moscow.",
+    published=dt.date(2021, 5, 3),
+)
+
+
 def _load_coder(settings: Settings) -> None:
-    get_coder(settings)
+    # Coding one sentence also loads what the coder loads lazily (dates, places).
+    list(get_coder(settings).code([WARM_UP]))
 
 
 def run_plan(
