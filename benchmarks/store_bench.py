@@ -77,6 +77,12 @@ def main() -> None:
         rows.append(("Store.events all, first page", first, med, 0.2))
         first, med, _ = timed(lambda: store.events(actor=busiest["source"], type="ASSAULT"))
         rows.append((f"Store.events actor {busiest['source']} type ASSAULT", first, med, 0.2))
+        first, med, _ = timed(lambda: store.dyads(actor=busiest["source"]), repeat=2)
+        rows.append((f"Store.dyads actor {busiest['source']} (no goal)", first, med, 1.0))
+        first, med, _ = timed(lambda: store.dyads(), repeat=2)
+        rows.append(("Store.dyads, whole store (no goal)", first, med, 1.0))
+        first, med, _ = timed(lambda: store.actors(), repeat=2)
+        rows.append(("Store.actors, whole store (no goal)", first, med, 1.0))
     for label, first, med, goal in rows:
         ok = "ok" if med < goal else "MISSED"
         print(f"{label:58} {first:8.3f} {med:8.3f}  < {goal} s {ok}")

@@ -28,10 +28,10 @@ def store() -> Store:
 def test_creates_schema_and_records_migrations(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     with Store(path) as s:
-        assert s.migrations() == ["0001_initial", "0002_query_indexes"]
+        assert s.migrations() == ["0001_initial", "0002_query_indexes", "0003_target_covering"]
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with Store(path) as s:  # reopening does not re-run migrations
-        assert s.migrations() == ["0001_initial", "0002_query_indexes"]
+        assert s.migrations() == ["0001_initial", "0002_query_indexes", "0003_target_covering"]
     plain = sqlite3.connect(path)
     tables = {r[0] for r in plain.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"articles", "mentions", "merged_events", "actors", "quotes", "migrations"} <= tables

@@ -147,6 +147,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX mentions_source ON mentions (source_code, day, id);
         """,
     ),
+    (
+        # An actor's dyads (as target) read only the index, like trends.
+        "0003_target_covering",
+        """
+        DROP INDEX merged_target;
+        CREATE INDEX merged_target ON merged_events
+            (target_code, day, id, source_code, event, quad_class, goldstein, symmetric);
+        """,
+    ),
 ]
 
 PERIODS = {
@@ -777,19 +786,25 @@ class Store:
 
     def dyads(self, *, limit: int = 50, actor: str | None = None) -> list[dict[str, Any]]:
         """The most active (source, target) pairs in merged events."""
-        where = "source_code IS NOT NULL AND target_code IS NOT NULL"
-        params: list[Any] = []
-        if actor:
-            where += " AND (source_code = ? OR target_code = ?)"
-            params.extend([actor, actor])
-        sql = (
+        columns = (
             "SELECT source_code AS source, target_code AS target, count(*) AS events, "
             "sum(quad_class = 1) AS q1, sum(quad_class = 2) AS q2, sum(quad_class = 3) AS q3, "
             "sum(quad_class = 4) AS q4, sum(goldstein) AS goldstein_sum, "
             "avg(goldstein) AS goldstein_mean, min(nullif(day, '')) AS first_date, "
-            f"max(nullif(day, '')) AS last_date FROM merged_events WHERE {where} "
-            "GROUP BY source_code, target_code ORDER BY events DESC, source, target LIMIT ?"
+            "max(nullif(day, '')) AS last_date FROM merged_events WHERE "
         )
+        group = " GROUP BY source_code, target_code"
+        order = " ORDER BY events DESC, source, target LIMIT ?"
+        params: list[Any] = []
+        if actor:  # two index-friendly halves rather than one OR over the whole table
+            sql = (
+                f"{columns} source_code = ? AND target_code IS NOT NULL{group} UNION ALL "
+                f"{columns} target_code = ? AND source_code IS NOT NULL AND source_code != ?"
+                f"{group}{order}"
+            )
+            params.extend([actor, actor, actor])
+        else:
+            sql = f"{columns} source_code IS NOT NULL AND target_code IS NOT NULL{group}{order}"
         params.append(int(limit))
         return [
             {
