@@ -188,8 +188,8 @@ def test_hostile_article_runs_nothing(server: str, page: tuple[object, Watch]) -
     assert "<script>alert(1)</script>" in pg.locator("article").inner_text()  # type: ignore[attr-defined]
     assert pg.locator("img").count() == 0  # type: ignore[attr-defined]
     assert pg.locator("script").count() == 1  # type: ignore[attr-defined]
+    _shot(pg, "xss")
     pg.goto(server + "/events?actor=FRA")  # type: ignore[attr-defined]
     pg.goto(server + "/")  # type: ignore[attr-defined]
-    _shot(pg, "xss")
     assert watch.dialogs == []
     assert watch.errors == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from tacitus.web import create_app
 from tacitus.web.annotate import Mark, segment, span_of
 from tacitus.web.params import period_range
 from tacitus.web.svg import fill_periods, partner_network, trend_chart
-from test_api import XSS, TestClient, fill
+from test_api import XSS, TestClient, coded, fill
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +144,16 @@ def test_hostile_text_is_escaped_everywhere(client: TestClient) -> None:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
     scripts = re.findall(r"<script[^>]*>", client.get("/articles/xss").text)
     assert scripts == ['<script src="/static/app.js" defer>']
+
+
+def test_only_web_urls_become_links() -> None:
+    with Store(":memory:") as store:
+        item = coded("js", "Iran met Russia.", dt.date(2022, 1, 1), [])
+        article = dataclasses.replace(item.article, url="javascript:alert(1)")
+        store.add([dataclasses.replace(item, article=article)])
+        with TestClient(create_app(store)) as c:
+            html = c.get("/articles/js").text
+    assert "javascript:" not in html and ">original</a>" not in html
 
 
 def test_hostile_query_is_escaped(client: TestClient) -> None:

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -177,7 +177,13 @@ def _templates() -> jinja2.Environment:
     def plural(n: int, word: str) -> str:
         return f"{n:,} {word}" + ("" if n == 1 else "s")
 
+    def web_url(value: Any) -> str | None:
+        # Escaping does not stop a javascript: link: only http(s) URLs become links.
+        text = str(value or "").strip()
+        return text if urlsplit(text).scheme.lower() in ("http", "https") else None
+
     env.globals.update(url=url, version=__version__)
+    env.filters["web_url"] = web_url
     env.filters["plural"] = plural
     return env
 
