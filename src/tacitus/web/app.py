@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import html
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -147,7 +148,7 @@ class Guard:
         else:
             body = (
                 f"<!doctype html><title>{status}</title><h1>{status} "
-                f"{HTTPStatus(status).phrase}</h1><p>{detail}</p>"
+                f"{HTTPStatus(status).phrase}</h1><p>{html.escape(detail)}</p>"
             ).encode()
             ctype = b"text/html; charset=utf-8"
         await send(
