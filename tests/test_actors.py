@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tacitus.coder import CodedArticle
 from tacitus.records import Actor, Article
 
@@ -76,3 +78,28 @@ def test_compound_actor_is_a_list(coder) -> None:
 def test_common_word_is_not_a_country(coder) -> None:
     art = coded(coder, "They chad a plan. Turkey is a bird.")
     assert art.events == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "target"),
+    [
+        ("Iran's foreign minister criticized Israel.", ("IRN", "GOV"), ("ISR", None)),
+        ("Rebels attacked a Malian army base.", ("MLI", "REB"), ("MLI", "MIL")),
+        ("The Kenyan parliament rejected the IMF loan.", ("KEN", "LEG"), ("IGO", None)),
+        ("A Turkish court sentenced two German journalists.", ("TUR", "JUD"), ("DEU", "JRN")),
+        (
+            "The Belarusian opposition condemned President Lukashenko.",
+            ("BLR", "OPP"),
+            ("BLR", "GOV"),
+        ),
+    ],
+)
+def test_sectors(coder, text: str, source: tuple, target: tuple) -> None:
+    (event,) = coded(coder, text).events
+    assert (event.source[0].code, event.source[0].sector) == source
+    assert (event.target[0].code, event.target[0].sector) == target
+
+
+def test_foreign_minister_is_named_by_date(coder) -> None:
+    (event,) = coded(coder, "Iran's foreign minister criticized Israel.").events
+    assert event.source[0].name == "Hossein Amir-Abdollahian"
