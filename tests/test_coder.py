@@ -192,7 +192,11 @@ def test_the_two_leaders_are_the_last_two_people(coder) -> None:
     )
     evs = events(text, dt.date(2022, 7, 8))
     first = next(e for e in evs if e.text.startswith("President"))
-    assert first.event == "CONSULT" and codes(first.source) == {"USA"} and codes(first.target) == {"JPN"}
+    assert (
+        first.event == "CONSULT"
+        and codes(first.source) == {"USA"}
+        and codes(first.target) == {"JPN"}
+    )
     second = next(e for e in evs if e.text.startswith("The two"))
     assert codes(second.source) == {"USA", "JPN"} and second.reciprocal
 
@@ -200,3 +204,9 @@ def test_the_two_leaders_are_the_last_two_people(coder) -> None:
 def test_a_discussion_topic_is_not_a_target(coder) -> None:
     found = one("Turkey and Iran discussed the situation in Syria.", "CONSULT")
     assert codes(found.target) == set()
+
+
+def test_a_warning_of_force_is_a_threat_otherwise_disapproval(coder) -> None:
+    threat = one("Iran warned that it would retaliate against Israel.", "THREATEN")
+    assert codes(threat.target) == {"ISR"} and threat.cameo == "138"
+    assert one("China warned Japan against interference.", "ACCUSE").cameo == "110"

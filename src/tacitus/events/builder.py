@@ -135,13 +135,17 @@ INNER_PATH_DEPS = frozenset(
 
 
 def is_inner(outer: Trigger, inner: Trigger) -> bool:
-    """Does the outer trigger govern the inner one directly (xcomp, object), not via a side clause?"""
+    """Does the outer trigger govern the inner one directly (xcomp, object), not via a side clause?
+
+    A promise or warning also governs its clause: "warned that it would retaliate".
+    """
     node = inner.token
     for _ in range(8):
         if node == outer.token or node == outer.clause_verb:
             return True
         purpose = node.dep_ == "advcl" and is_purpose(node)
-        if (node.dep_ not in INNER_PATH_DEPS and not purpose) or node.head == node:
+        reported = node.dep_ == "ccomp" and outer.pattern.intent
+        if (node.dep_ not in INNER_PATH_DEPS and not purpose and not reported) or node.head == node:
             return False
         node = node.head
     return False
