@@ -769,19 +769,38 @@ class Store:
 
     def actors(self, *, limit: int = 50) -> list[dict[str, Any]]:
         """The most active actors (country codes) in merged events."""
-        sql = (
-            "SELECT code, sum(src) AS as_source, sum(tgt) AS as_target, count(*) AS events, "
-            "avg(goldstein) AS goldstein_mean FROM ("
-            " SELECT source_code AS code, 1 AS src, 0 AS tgt, goldstein FROM merged_events"
-            " WHERE source_code IS NOT NULL"
-            " UNION ALL"
-            " SELECT target_code, 0, 1, goldstein FROM merged_events"
-            " WHERE target_code IS NOT NULL AND target_code IS NOT source_code"
-            ") GROUP BY code ORDER BY events DESC, code LIMIT ?"
-        )
+        # Two grouped scans, each of one covering index, added up here.
+        totals: dict[str, dict[str, Any]] = {}
+        for role, sql in (
+            (
+                "as_source",
+                "SELECT source_code, count(*), sum(goldstein) FROM merged_events "
+                "WHERE source_code IS NOT NULL GROUP BY source_code",
+            ),
+            (
+                "as_target",
+                "SELECT target_code, count(*), sum(goldstein) FROM merged_events "
+                "WHERE target_code IS NOT NULL AND target_code IS NOT source_code "
+                "GROUP BY target_code",
+            ),
+        ):
+            for code, n, goldstein in self.db.execute(sql):
+                row = totals.setdefault(
+                    code, {"code": code, "as_source": 0, "as_target": 0, "events": 0, "g": 0.0}
+                )
+                row[role] += n
+                row["events"] += n
+                row["g"] += goldstein or 0.0
+        ranked = sorted(totals.values(), key=lambda r: (-r["events"], r["code"]))[: int(limit)]
         return [
-            {**dict(r), "goldstein_mean": round(r["goldstein_mean"], 3)}
-            for r in self.db.execute(sql, (int(limit),))
+            {
+                "code": r["code"],
+                "as_source": r["as_source"],
+                "as_target": r["as_target"],
+                "events": r["events"],
+                "goldstein_mean": round(r.pop("g") / r["events"], 3),
+            }
+            for r in ranked
         ]
 
     def dyads(self, *, limit: int = 50, actor: str | None = None) -> list[dict[str, Any]]:
