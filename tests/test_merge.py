@@ -110,3 +110,10 @@ def test_generic_codes_compare_names() -> None:
     eu = dataclasses.replace(eu, target=(Actor("EU", (0, 2), "IGO", "GOV", "European Union"),))
     au = dataclasses.replace(au, target=(Actor("AU", (0, 2), "IGO", "GOV", "African Union"),))
     assert merge_key(eu) != merge_key(au)
+
+
+def test_a_missing_side_merges_only_within_its_article() -> None:
+    a1 = dataclasses.replace(make_event("a", event="SUPPORT"), target=())
+    a2 = dataclasses.replace(make_event("a", event="SUPPORT", sentence=3), target=())
+    b = dataclasses.replace(make_event("b", event="SUPPORT"), target=())
+    assert merge_key(a1) == merge_key(a2) != merge_key(b)

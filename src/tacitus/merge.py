@@ -8,7 +8,8 @@ Two mentions report the same event when
    target actor (or of the first two actors of a side when the other side is empty). For
    reciprocal mentions and symmetric types (CONSULT: a call or meeting has no direction)
    the dyad is unordered, so the Iranian and the Russian readout of one call agree. For
-   codes shared by many organisations (IGO, NGO, MNC, IMG) the actor's name must match too;
+   codes shared by many organisations (IGO, NGO, MNC, IMG) the actor's name must match too.
+   A mention with no source or no target merges only with mentions of its own article;
 3. their dates (event date, else the article's publication date) are at most
    ``window_days`` apart; a mention without a usable date is never merged;
 4. their places are compatible: equal country (and name when both are named), or at least
@@ -96,7 +97,12 @@ def merge_key(event: Event, rule: MergeRule = DEFAULT_RULE) -> str:
     src, tgt = _side(source), _side(target)
     if event.reciprocal or event.event in rule.symmetric_types:
         src, tgt = sorted((src, tgt))
-    return f"{event.event}|{src}|{tgt}"
+    key = f"{event.event}|{src}|{tgt}"
+    if source is None or target is None:
+        # "The US expressed support" on two days is not one event: a dyad with a missing
+        # side is too vague to merge across articles, only within its own article.
+        key += f"|{event.article_id}"
+    return key
 
 
 def location_key(event: Event) -> str:
