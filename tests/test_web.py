@@ -17,7 +17,7 @@ from tacitus.web import create_app
 from tacitus.web.annotate import Mark, segment, span_of
 from tacitus.web.params import period_range
 from tacitus.web.svg import fill_periods, partner_network, trend_chart
-from test_api import XSS, TestClient, coded, fill
+from test_api import XSS, Spec, TestClient, coded, fill
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +154,28 @@ def test_only_web_urls_become_links() -> None:
         with TestClient(create_app(store)) as c:
             html = c.get("/articles/js").text
     assert "javascript:" not in html and ">original</a>" not in html
+
+
+def test_article_ids_with_slashes_and_spaces_link_correctly() -> None:
+    odd = "https://example.org/news/a b?id=1#x"
+    with Store(":memory:") as store:
+        store.add(
+            [
+                coded(
+                    odd,
+                    "Iran met Russia.",
+                    dt.date(2022, 1, 1),
+                    [Spec("met", "CONSULT", ("Iran", "IRN", None), ("Russia", "RUS", None))],
+                )
+            ]
+        )
+        with TestClient(create_app(store)) as c:
+            html = c.get("/events").text
+            link = re.search(r'href="(/articles/[^"]+)">article<', html)
+            assert link and "%2F" in link.group(1)
+            page = c.get(link.group(1).replace("&amp;", "&"))
+            assert page.status_code == 200 and "Iran" in page.text
+            assert c.get("/api" + link.group(1)).json()["id"] == odd
 
 
 def test_hostile_query_is_escaped(client: TestClient) -> None:

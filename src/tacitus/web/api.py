@@ -144,7 +144,7 @@ def api_event(event_id: str, stores: Access) -> JSONResponse:
     return ok(event_view(ev))
 
 
-@router.get("/articles/{article_id}", summary="An article's text with its annotations")
+@router.get("/articles/{article_id:path}", summary="An article's text with its annotations")
 def api_article(article_id: str, stores: Access) -> JSONResponse:
     with stores.read() as store:
         article = store.article(article_id)

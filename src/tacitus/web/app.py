@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -183,7 +183,12 @@ def _templates() -> jinja2.Environment:
         text = str(value or "").strip()
         return text if urlsplit(text).scheme.lower() in ("http", "https") else None
 
+    def seg(value: Any) -> str:
+        """A value as one URL path segment (article ids may hold / ? # or spaces)."""
+        return quote(str(value), safe="")
+
     env.globals.update(url=url, version=__version__)
+    env.filters["seg"] = seg
     env.filters["web_url"] = web_url
     env.filters["plural"] = plural
     return env

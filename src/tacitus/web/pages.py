@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -77,14 +77,14 @@ def event(request: Request, event_id: str, stores: Access) -> HTMLResponse:
     return render(
         request,
         "event.html",
-        twin=f"/api/events/{event_id}",
+        twin=f"/api/events/{quote(event_id, safe='')}",
         ev=data,
         blocks=sentence_blocks(data),
         mentions=[(m, sentence_blocks(m)) for m in mentions],
     )
 
 
-@router.get("/articles/{article_id}", response_class=HTMLResponse)
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article(request: Request, article_id: str, stores: Access) -> HTMLResponse:
     with stores.read() as store:
         found = store.article(article_id)
@@ -94,7 +94,7 @@ def article(request: Request, article_id: str, stores: Access) -> HTMLResponse:
     return render(
         request,
         "article.html",
-        twin=f"/api/articles/{article_id}",
+        twin=f"/api/articles/{quote(article_id, safe='')}",
         article=data,
         blocks=segment(str(data.get("text") or ""), marks),
     )
