@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import dask
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -658,6 +659,7 @@ def dask_client(*, scheduler: str | None = None, workers: int | None = None) -> 
         return
     n = workers or os.cpu_count() or 1
     with (
+        dask.config.set({PRE_SPAWN: _environ_without_trim()}),
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,
@@ -670,6 +672,17 @@ def dask_client(*, scheduler: str | None = None, workers: int | None = None) -> 
         Client(cluster) as client,
     ):
         yield client
+
+
+PRE_SPAWN = "distributed.nanny.pre-spawn-environ"
+
+
+def _environ_without_trim() -> dict[str, Any]:
+    # Dask sets MALLOC_TRIM_THRESHOLD_ in its workers to return memory to the system
+    # sooner; it also turns off glibc's adaptive thresholds, and spaCy then codes about
+    # 10% slower. A coding worker's memory stays flat, so keep glibc's defaults.
+    environ: dict[str, Any] = dask.config.get(PRE_SPAWN, default={}) or {}
+    return {k: v for k, v in environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
 
 
 def run(
