@@ -256,3 +256,22 @@ def test_ingest_killed_with_sigkill_then_rerun(tmp_path: Path) -> None:
     events = con.execute("SELECT sum(events) FROM articles").fetchone()[0] or 0
     assert con.execute("SELECT count(*) FROM mentions").fetchone()[0] == events
     con.close()
+
+
+def test_incremental_rerun_recodes_changed_articles(runner: CliRunner, tmp_path: Path) -> None:
+    def write(texts: dict[str, str]) -> Path:
+        rows = [
+            json.dumps({"id": k, "text": v, "published": "2021-11-17"}) for k, v in texts.items()
+        ]
+        return _jsonl(tmp_path / "in.jsonl", rows)
+
+    db = str(tmp_path / "s.db")
+    first = write({"a": "Putin met Raisi in Moscow.", "b": "Iran accused Israel."})
+    assert "coded 2" in runner.invoke(main, ["ingest", str(first), "--db", db, "-j", "1"]).stdout
+    second = write({"a": "Putin met Raisi in Moscow.", "b": "Iran praised Israel today."})
+    result = runner.invoke(main, ["ingest", str(second), "--db", db, "-j", "1"])
+    assert "read 2, coded 1 (1 replaced), skipped 1 (already stored)" in result.stdout
+    with Store(db, readonly=True) as store:
+        art = store.article("b")
+        assert art is not None and art["text"] == "Iran praised Israel today."
+        assert store.stats()["articles"] == 2
