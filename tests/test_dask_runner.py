@@ -181,6 +181,12 @@ def test_fsspec_urls_in_and_out(tmp_path: Path, fake_coder) -> None:
     assert sorted(c.article.id for c in read_coded("memory://results")) == sorted(
         f"m{i}" for i in range(12)
     )
+    from tacitus.cli import main
+
+    args = ["store", "import-parquet", "memory://results", "--db", str(tmp_path / "t.db")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and "12 articles stored" in result.output
+    assert "unfinished run" in result.output  # no _SUCCESS: partitions were coded by hand
     fs.rm("/corpus", recursive=True)
     fs.rm("/results", recursive=True)
 
