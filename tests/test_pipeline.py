@@ -179,3 +179,38 @@ def test_a_dead_worker_fails_its_chunks_and_the_ingest_goes_on(
         assert store.stats()["articles"] == 0
     assert pool == "fresh pool" and not in_flight
     assert report.failed == 3 and dict(report.reasons) == {"worker process died": 3}
+
+
+def test_a_broken_reader_costs_only_its_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tacitus import pipeline
+
+    def fake_read(paths: list[str], **_: Any) -> Iterator[Any]:
+        if paths == ["bad.html"]:
+            raise ValueError("parser bug")
+        yield _art(paths[0])
+
+    monkeypatch.setattr(pipeline, "read_inputs", fake_read)
+    problems: list[str] = []
+    with Store(":memory:") as store:
+        report = ingest(
+            ["a", "bad.html", "b"],
+            store,
+            coder=FakeCoder(),
+            jobs=1,
+            on_problem=problems.append,  # type: ignore[arg-type]
+        )
+    assert report.coded == 2 and report.failed == 1
+    assert problems == ["bad.html: reader error (ValueError('parser bug'))"]
+
+
+def test_a_store_error_stops_with_a_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    def full(self: Store, batch: list[Any]) -> Any:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with Store(":memory:") as store:
+        monkeypatch.setattr(Store, "_add_batch_unchecked", full)
+        report = _run(store, [_art("a"), _art("b")])
+    assert report.error == "cannot write to :memory:: database or disk is full"
+    assert report.summary().startswith("stopped (cannot write to :memory:")

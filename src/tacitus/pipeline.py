@@ -17,7 +17,7 @@ from tacitus.coder import CodedArticle, Coder, get_coder
 from tacitus.ingest import ReadProblem, read_inputs
 from tacitus.records import Article
 from tacitus.settings import DEFAULT_SETTINGS, Settings
-from tacitus.store import IngestStats, Store
+from tacitus.store import IngestStats, Store, StoreError
 
 CHUNK_SIZE = 8
 MAX_CHUNKS_PER_WORKER = 500
@@ -54,6 +54,7 @@ class IngestReport:
     seconds: float = 0.0
     reasons: tuple[tuple[str, int], ...] = field(default=())
     interrupted: bool = False
+    error: str | None = None
 
     @property
     def rate(self) -> float:
@@ -65,6 +66,8 @@ class IngestReport:
             failed += " (" + ", ".join(f"{r}: {n}" for r, n in self.reasons) + ")"
         replaced = f" ({self.replaced} replaced)" if self.replaced else ""
         stopped = "interrupted (re-run to go on): " if self.interrupted else ""
+        if self.error:
+            stopped = f"stopped ({self.error}): "
         return (
             f"{stopped}read {self.read}, coded {self.coded}{replaced}, skipped {self.skipped} "
             f"(already stored), {failed}, events {self.events}, new merged events "
@@ -164,6 +167,7 @@ class _Run:
         self.reasons: Counter[str] = Counter()
         self.failed_reading = 0
         self.interrupted = False
+        self.error: str | None = None
         self.start = time.perf_counter()
 
     def problem(self, where: str, reason: str) -> None:
@@ -232,6 +236,7 @@ class _Run:
             seconds=time.perf_counter() - self.start,
             reasons=tuple(self.reasons.most_common()),
             interrupted=self.interrupted,
+            error=self.error,
         )
 
 
@@ -287,6 +292,17 @@ def _store_next(
         return _new_pool(jobs, settings)
 
 
+def _read_safely(
+    inputs: Iterable[str], published: dt.date | None
+) -> Iterator[Article | ReadProblem]:
+    """Read each input in turn; a reader that breaks costs the rest of its input only."""
+    for path in inputs:
+        try:
+            yield from read_inputs([path], published=published)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not end the ingest
+            yield ReadProblem(path, f"reader error ({exc!r})")
+
+
 def ingest(
     inputs: Iterable[str],
     store: Store,
@@ -308,7 +324,7 @@ def ingest(
     flight, and only this process writes to the store.
     """
     run = _Run(store, on_problem, on_progress, total)
-    source = items if items is not None else read_inputs(inputs, published=published)
+    source = items if items is not None else _read_safely(inputs, published)
     chunks = run.chunks(source, chunk_size)
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or coder is not None:
@@ -318,6 +334,8 @@ def ingest(
                 run.store_chunk(code_chunk(chunk, coder))
         except KeyboardInterrupt:
             run.interrupted = True
+        except StoreError as exc:
+            run.error = str(exc)
         return run.result()
     # Parent-side bounded pipeline (rather than Pool.imap, which reads its whole input in a
     # thread): the parent reads, filters and stores; at most 3 chunks per worker in flight.
@@ -333,6 +351,8 @@ def ingest(
             pool = _store_next(run, in_flight, pool, jobs, settings)
     except KeyboardInterrupt:
         run.interrupted = True
+    except StoreError as exc:
+        run.error = str(exc)
     finally:
         if pool is not None:
             pool.shutdown(wait=not run.interrupted, cancel_futures=True)

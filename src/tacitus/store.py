@@ -315,6 +315,12 @@ class Store:
         return total
 
     def _add_batch(self, batch: list[CodedArticle]) -> IngestStats:
+        try:
+            return self._add_batch_unchecked(batch)
+        except sqlite3.Error as exc:  # disk full, locked, read-only file: one clear line
+            raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+
+    def _add_batch_unchecked(self, batch: list[CodedArticle]) -> IngestStats:
         coded = skipped = replaced = failed = events = merged_new = 0
         with self.db:  # one transaction: the whole batch or nothing
             touched: set[str] = set()

@@ -146,6 +146,8 @@ def ingest_command(
         except CoderLoadError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(report.summary())
+    if report.error:
+        raise click.ClickException(report.error)
     if report.interrupted:
         sys.exit(130)
     if report.read == 0 or report.failed == report.read:
