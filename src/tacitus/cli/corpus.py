@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +41,8 @@ def _open(db: str, *, readonly: bool = True, **kwargs: Any) -> Iterator[Store]:
         yield store
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    except sqlite3.Error as exc:  # a damaged or locked file, met while reading
+        raise click.ClickException(f"cannot read {db}: {exc}") from None
     finally:
         store.close()
 
