@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from tacitus.merge import (
     DEFAULT_RULE,
@@ -235,7 +236,7 @@ class Store:
             if readonly:
                 if self.path != ":memory:" and not Path(self.path).exists():
                     raise StoreError(f"no such database: {self.path}")
-                uri = f"file:{Path(self.path).resolve()}?mode=ro"
+                uri = f"file:{quote(str(Path(self.path).resolve()))}?mode=ro"
                 self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
             else:
                 self.db = sqlite3.connect(self.path, check_same_thread=False)
