@@ -35,6 +35,7 @@ from tacitus.dask_runner import (
 from tacitus.ingest import ReadProblem, read_inputs
 from tacitus.records import Actor, Article, Quote
 from tacitus.schema import ARROW_SCHEMA
+from tacitus.settings import DEFAULT_SETTINGS
 
 # Tasks defined here run in spawned worker processes, which cannot import this file.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -316,22 +317,16 @@ def test_import_parquet_command(tmp_path: Path, fake_coder) -> None:
 def test_an_output_folder_of_another_run_is_refused(tmp_path: Path) -> None:
     inputs = write_corpus(tmp_path / "in")
     out = tmp_path / "out"
-    first = dask_runner._manifest(plan_inputs(inputs, partition_size=3), get_settings(), None)
+    first = dask_runner._manifest(plan_inputs(inputs, partition_size=3), DEFAULT_SETTINGS, None)
     dask_runner.prepare_out(str(out), first)
     dask_runner.prepare_out(str(out), first)  # the same plan resumes
-    other = dask_runner._manifest(plan_inputs(inputs, partition_size=4), get_settings(), None)
+    other = dask_runner._manifest(plan_inputs(inputs, partition_size=4), DEFAULT_SETTINGS, None)
     with pytest.raises(DaskRunError, match="other inputs"):
         dask_runner.prepare_out(str(out), other)
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x.csv").write_text("x")
     with pytest.raises(DaskRunError, match="not empty"):
         dask_runner.prepare_out(str(tmp_path / "full"), first)
-
-
-def get_settings():  # type: ignore[no-untyped-def]
-    from tacitus.settings import DEFAULT_SETTINGS
-
-    return DEFAULT_SETTINGS
 
 
 def test_code_command_needs_an_output_folder(tmp_path: Path) -> None:
@@ -359,7 +354,7 @@ def _coder_loads() -> int:
 
 def _run(client: Any, inputs: list[str], out: Path, *, size: int, **kw: Any) -> Any:
     plan = plan_inputs(inputs, partition_size=size)
-    dask_runner.warm_workers(client, get_settings())
+    dask_runner.warm_workers(client, DEFAULT_SETTINGS)
     return plan, run_plan(client, plan, out=str(out), **kw)
 
 
