@@ -275,3 +275,49 @@ def test_incremental_rerun_recodes_changed_articles(runner: CliRunner, tmp_path:
         art = store.article("b")
         assert art is not None and art["text"] == "Iran praised Israel today."
         assert store.stats()["articles"] == 2
+
+
+def test_parallel_ingest_killed_leaves_no_workers_and_reruns(tmp_path: Path) -> None:
+    psutil = pytest.importorskip("psutil")
+    n = 120
+    src = _jsonl(
+        tmp_path / "in.jsonl",
+        [
+            json.dumps(
+                {
+                    "id": f"p{i}",
+                    "text": f"Iran and Russia held talks, round {i}.",
+                    "published": "2021-11-17",
+                }
+            )
+            for i in range(n)
+        ],
+    )
+    db = tmp_path / "par.db"
+    cmd = [
+        sys.executable,
+        "-c",
+        "from tacitus.cli import main; main()",
+        "ingest",
+        str(src),
+        "--db",
+        str(db),
+        "--jobs",
+        "2",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and _stored(db) < 10 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, "workers outlived their killed parent"
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    assert "failed 0" in done.stdout
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*), count(DISTINCT id) FROM articles").fetchone() == (n, n)
+    con.close()

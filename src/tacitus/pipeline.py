@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -121,8 +122,16 @@ def load_coder(settings: Settings) -> Coder:
         raise CoderLoadError(f"cannot load the coder: {exc}") from None
 
 
+def _exit_with_parent(parent: int) -> None:
+    # An ingest killed with SIGKILL cannot stop its workers: they stop themselves.
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 def _init_worker(settings: Settings) -> None:
-    # A raising initializer makes Pool respawn workers forever: keep the error for later.
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # A raising initializer would break the pool: keep the error for later.
     global _WORKER_CODER, _WORKER_ERROR
     try:
         _WORKER_CODER = load_coder(settings)
