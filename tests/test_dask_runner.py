@@ -133,6 +133,29 @@ def test_partitions_read_the_same_records_as_the_single_machine_reader(tmp_path:
         assert problems == [str(p) for p in expected if isinstance(p, ReadProblem)]
 
 
+def test_workers_read_only_their_bytes_of_a_jsonl_file(tmp_path: Path) -> None:
+    recs = [
+        json.dumps({"id": f"t{i}", "text": f"Ünïcode {s}"}, ensure_ascii=False)
+        for i, s in enumerate(SENTENCES)
+    ]
+    recs[3] = json.dumps({"id": "t3", "text": "a\u2028b (raw line separator)"}, ensure_ascii=False)
+    tricky = "\r\n".join(recs[:6]) + "\r\n\r\n  \n" + "\n".join(recs[6:]) + "\x1c{bad\n"
+    (tmp_path / "a.jsonl").write_text(tricky, encoding="utf-8", newline="")
+    (tmp_path / "b.jsonl").write_bytes(b'{"id": "x", "text": "caf\xe9"}\n' + recs[0].encode())
+    for size in (1, 2, 3, 5, 100):
+        plan = plan_inputs([str(tmp_path)], partition_size=size)
+        ranged = [s for p in plan.partitions for s in p.segments if s.byte_start is not None]
+        assert {Path(s.path).name for s in ranged} == {"a.jsonl"}  # b is not valid UTF-8
+        bounds = [(s.byte_start, s.byte_stop) for s in ranged]
+        assert bounds[0][0] == 0 and bounds[-1][1] == (tmp_path / "a.jsonl").stat().st_size
+        assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+        problems: list[str] = []
+        got = [a for p in plan.partitions for a in read_partition(p, problems=problems)]
+        expected = list(read_inputs([str(tmp_path)]))
+        assert got == [a for a in expected if isinstance(a, Article)]
+        assert problems == [str(p) for p in expected if isinstance(p, ReadProblem)]
+
+
 def test_gzipped_jsonl_is_split_like_plain_jsonl(tmp_path: Path) -> None:
     import gzip
 

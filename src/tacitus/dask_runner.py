@@ -1,8 +1,8 @@
 """Code a corpus on Dask: partitions of articles in, one Parquet file (export schema) out.
 
 The client only reads the inputs to count their records and cut deterministic
-partitions; it sends small descriptors (file, first record, last record) and each
-worker reads its own records, codes them with the same coder as the single-machine
+partitions; it sends small descriptors (file, first record, last record, byte range)
+and each worker reads its own records, codes them with the same coder as the single-machine
 path (`get_coder(settings).code`, loaded once per worker process) and writes
 ``part-XXXXX.parquet`` atomically. A partition file that exists is done, so a re-run
 resumes where a failed run stopped.
@@ -99,11 +99,34 @@ class DaskRunError(Exception):
 
 @dataclass(frozen=True)
 class Segment:
-    """Records [start, stop) of one input; a record is a JSONL line, or a whole other file."""
+    """Records [start, stop) of one input; a record is a JSONL line, or a whole other file.
+
+    For a plain UTF-8 JSONL file the planner also notes the bytes [byte_start, byte_stop)
+    that hold these records and the line number where they begin, so that a worker reads
+    only its share of the file.
+    """
 
     path: str
     start: int
     stop: int
+    byte_start: int | None = None
+    byte_stop: int | None = None
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Records:
+    """An input's record count, and where the cuts between partitions fall in its bytes.
+
+    `cuts` maps a record index to (byte offset, line number) of the line holding it;
+    `size` is the file's length in bytes, None when its bytes cannot be cut (gzip,
+    not valid UTF-8, not JSONL).
+    """
+
+    path: str
+    count: int
+    cuts: dict[int, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -270,26 +293,47 @@ def _read_file(path: str) -> tuple[bytes | None, ReadProblem | None]:
     return fs.cat_file(root), None
 
 
-def count_records(path: str) -> int:
-    """How many records an input holds for partitioning: JSONL lines, else 1 (the file)."""
+def count_records(path: str, *, first_cut: int = 0, every: int = 0) -> Records:
+    """How many records an input holds: JSONL lines, else 1 (the whole file).
+
+    For a plain JSONL file, also where records first_cut, first_cut + every, ... begin.
+    """
     if not is_jsonl(path):
-        return 1
+        return Records(path, 1)
     data, problem = _read_file(path)
     text = jsonl_text(data, path) if data is not None else problem
-    if not isinstance(text, str):
-        return 1
-    return sum(1 for line in text.splitlines() if line.strip())
+    if not isinstance(text, str) or data is None:
+        return Records(path, 1)
+    if not every or data.startswith(GZIP_MAGIC) or not _round_trips(text, data):
+        return Records(path, sum(1 for line in text.splitlines() if line.strip()))
+    cuts: dict[int, tuple[int, int]] = {}
+    count = offset = 0
+    for lineno, line in enumerate(text.splitlines(keepends=True), start=1):
+        if line.strip():
+            if count > 0 and (count - first_cut) % every == 0:
+                cuts[count] = (offset, lineno)
+            count += 1
+        offset += len(line.encode("utf-8", "surrogatepass"))
+    return Records(path, count, cuts, len(data))
 
 
-def cut_partitions(counts: Iterable[tuple[str, int]], *, size: int) -> Iterator[Partition]:
+def _round_trips(text: str, data: bytes) -> bool:
+    # Byte offsets computed from the text are exact only if decoding replaced nothing.
+    return "\ufffd" not in text or text.encode("utf-8", "surrogatepass") == data
+
+
+def cut_partitions(
+    counts: Iterable[Records | tuple[str, int]], *, size: int
+) -> Iterator[Partition]:
     """Cut the record stream into partitions of `size` records (the last may be smaller)."""
     segments: list[Segment] = []
     room, index = size, 0
-    for path, n in counts:
+    for item in counts:
+        records = Records(*item) if isinstance(item, tuple) else item
         pos = 0
-        while pos < n:
-            take = min(room, n - pos)
-            segments.append(Segment(path, pos, pos + take))
+        while pos < records.count:
+            take = min(room, records.count - pos)
+            segments.append(_segment(records, pos, pos + take))
             pos, room = pos + take, room - take
             if room == 0:
                 yield Partition(index, tuple(segments))
@@ -298,18 +342,29 @@ def cut_partitions(counts: Iterable[tuple[str, int]], *, size: int) -> Iterator[
         yield Partition(index, tuple(segments))
 
 
+def _segment(records: Records, start: int, stop: int) -> Segment:
+    if records.size is None:
+        return Segment(records.path, start, stop)
+    byte_start, line = records.cuts[start] if start else (0, 1)
+    byte_stop = records.cuts[stop][0] if stop < records.count else records.size
+    return Segment(records.path, start, stop, byte_start, byte_stop, line)
+
+
 def plan_inputs(inputs: Iterable[str], *, partition_size: int = DEFAULT_PARTITION_SIZE) -> Plan:
     """Read the inputs one at a time to count records; keep only the descriptors."""
     if partition_size < 1:
         raise DaskRunError("the partition size must be at least 1")
     problems: list[ReadProblem] = []
-    counts: list[tuple[str, int]] = []
+    counts: list[Records] = []
+    position = 0  # records before this input in the whole stream
     for path in expand_inputs(inputs):
         fs, root = fsspec.core.url_to_fs(path)
         if not fs.exists(root):
             problems.append(ReadProblem(path, "no such file"))
             continue
-        counts.append((path, count_records(path)))
+        first_cut = -position % partition_size
+        counts.append(count_records(path, first_cut=first_cut, every=partition_size))
+        position += counts[-1].count
     partitions = tuple(cut_partitions(counts, size=partition_size))
     return Plan(partitions, tuple(problems), partition_size)
 
@@ -317,11 +372,13 @@ def plan_inputs(inputs: Iterable[str], *, partition_size: int = DEFAULT_PARTITIO
 # -- one partition (worker side) -----------------------------------------------------------
 
 
-def _jsonl_records(text: str, where: str, start: int, stop: int) -> Iterator[Item]:
+def _jsonl_records(
+    text: str, where: str, start: int, stop: int, *, first_line: int = 1
+) -> Iterator[Item]:
     # Mirrors ingest.base.read_jsonl_text (same line numbers, locations and fallback ids)
     # but parses only this partition's lines.
     n = -1
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.splitlines(), start=first_line):
         if not line.strip():
             continue
         n += 1
@@ -340,6 +397,13 @@ def _jsonl_records(text: str, where: str, start: int, stop: int) -> Iterator[Ite
 
 def read_segment(segment: Segment, *, published: dt.date | None = None) -> Iterator[Item]:
     """The records of one segment, as the single-machine readers would yield them."""
+    if segment.byte_start is not None and segment.byte_stop is not None:
+        fs, root = fsspec.core.url_to_fs(segment.path)
+        data = fs.cat_file(root, start=segment.byte_start, end=segment.byte_stop)
+        text = data.decode("utf-8", errors="replace")
+        count = segment.stop - segment.start
+        yield from _jsonl_records(text, segment.path, 0, count, first_line=segment.line)
+        return
     data, problem = _read_file(segment.path)
     if problem is not None or data is None:
         yield problem or ReadProblem(segment.path, "unreadable")
