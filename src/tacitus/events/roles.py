@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 
 from spacy.tokens import Token
 
@@ -40,6 +41,7 @@ IN_PLACE_EVENTS = frozenset(
         "REQUEST",
     }
 )
+PLACE_PREPS = frozenset({"in", "inside", "near"})
 # Verbal events whose clause complement names the target: "demanded that the US cancel ...".
 CLAUSE_TARGET_EVENTS = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -70,7 +72,12 @@ def _is_passive(verb: Token) -> bool:
 def controlling_subject(verb: Token) -> Token | None:
     """The subject a verb shares with the verb it depends on (conj, xcomp, relcl...)."""
     node = verb
-    for _ in range(5):
+    for step in range(5):
+        if step > 0 and verb.dep_ == "conj" and node == verb.head:
+            # "X has been indicted by a court and will resign": X resigns, not the court.
+            shared = subject(node) or passive_patient(node)
+            if shared is not None:
+                return shared
         subj = _passive_agent(node) if _is_passive(node) else subject(node)
         if subj is not None:
             return subj
@@ -111,12 +118,25 @@ def source_of(trigger: Trigger) -> Token | None:
             if child.dep_ == "poss":
                 return child
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ in ("by", "of", "between", "from"):
+            if child.dep_ == "prep" and child.lower_ in ("by", "between"):
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
+        # "the phone call of his counterpart", "a suspension of air links": "of" names the
+        # actor only when no verb governs the noun.
+        of_actor = next(
+            (
+                g
+                for c in token.children
+                if c.dep_ == "prep" and c.lower_ in ("of", "from")
+                for g in c.children
+                if g.dep_ == "pobj"
+                and (g.pos_ == "PROPN" or g.ent_type_ in ("GPE", "NORP", "ORG", "PERSON"))
+            ),
+            None,
+        )
         if token.dep_ in ("nsubj", "nsubjpass"):
-            return None
+            return of_actor
         head = token.head
         while head.dep_ == "prep" or (
             head.pos_ == "NOUN" and head != head.head and token.dep_ == "pobj"
@@ -125,8 +145,8 @@ def source_of(trigger: Trigger) -> Token | None:
                 break
             head = head.head
         if head.pos_ in ("VERB", "AUX"):
-            return controlling_subject(head)
-        return None
+            return controlling_subject(head) or of_actor
+        return of_actor
     verb = trigger.clause_verb
     if (
         trigger.kind == "adj"
@@ -228,14 +248,16 @@ def find_target(
                     if actors and not all(_same_side(a, source) for a in actors):
                         return actors
     if trigger.pattern.event in IN_PLACE_EVENTS or trigger.pattern.mode == "investigate":
-        # "evacuate settlements in the Gaza Strip": where it happens is whom it hits.
+        # "evacuate settlements in the Gaza Strip": where it happens is whom it hits; the
+        # place stands for its country, not for a government seated there.
+        def as_place(token: Token) -> list[Actor]:
+            found = resolve(token)
+            if token.dep_ == "pobj" and token.head.lower_ in PLACE_PREPS:
+                return [replace(a, sector=None) if a.name is None else a for a in found]
+            return found
+
         return _search(
-            trigger,
-            source_tokens,
-            resolve,
-            is_candidate,
-            source,
-            TARGET_PREPS | {"in", "inside", "near"},
+            trigger, source_tokens, as_place, is_candidate, source, TARGET_PREPS | PLACE_PREPS
         )
     return []
 
