@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -216,8 +217,6 @@ def test_fsspec_urls_in_and_out(tmp_path: Path, fake_coder) -> None:
 
 
 def test_published_fills_articles_without_a_date(tmp_path: Path) -> None:
-    import datetime as dt
-
     inputs = write_corpus(tmp_path / "in")
     plan = plan_inputs(inputs, partition_size=100)
     day = dt.date(2020, 1, 2)
@@ -315,6 +314,16 @@ def test_parquet_round_trip_into_the_store_equals_direct_ingest(tmp_path: Path, 
             assert one and two and one.pop("coded_at") and two.pop("coded_at")
             assert one == two
         assert b.add(read_coded(str(out))).skipped == len(direct)  # duplicates merged
+    # Part files without their _articles twin: articles rebuilt from the event fields.
+    for path in (out / ARTICLES_DIR).iterdir():
+        path.unlink()
+    bare = list(read_coded(str(out)))
+    assert sorted(e.id for c in bare for e in c.events) == sorted(
+        e.id for c in direct for e in c.events
+    )
+    assert {c.article.id for c in bare} == {c.article.id for c in direct}
+    a0 = next(c.article for c in bare if c.article.id == "a0")
+    assert a0.published == dt.date(2022, 3, 1) and a0.text == ""
 
 
 def test_import_parquet_command(tmp_path: Path, fake_coder) -> None:

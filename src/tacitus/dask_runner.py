@@ -811,8 +811,24 @@ def read_coded(out: str) -> Iterator[CodedArticle]:
         by_article: dict[str, list[Event]] = {}
         for event in _events(fs, path):
             by_article.setdefault(event.article_id, []).append(event)
-        for row in read_article_rows(fs, f"{folder}/{ARTICLES_DIR}/{name}"):
+        articles = f"{folder}/{ARTICLES_DIR}/{name}"
+        if not fs.exists(articles):  # events exported some other way: no text, no actors
+            for article_id, events in by_article.items():
+                yield CodedArticle(_article_from_events(article_id, events), tuple(events), (), ())
+            continue
+        for row in read_article_rows(fs, articles):
             yield _coded_from_row(row, tuple(by_article.get(row["id"], ())))
+
+
+def _article_from_events(article_id: str, events: list[Event]) -> Article:
+    first = events[0]
+    return Article(
+        id=article_id,
+        text="",
+        url=first.url,
+        publisher=first.publisher,
+        published=parse_date(first.published),
+    )
 
 
 def read_article_rows(fs: Any, path: str) -> list[dict[str, Any]]:
