@@ -46,6 +46,12 @@ def codes(actors: tuple) -> set[str | None]:
         ("Ghanaian police arrested twelve Togolese nationals.", "COERCE", {"GHA"}, {"TGO"}),
         ("Peru and Chile signed a trade agreement.", "SUPPORT", {"PER", "CHL"}, set()),
         ("Mongolia agreed to share intelligence with South Korea.", "AGREE", {"MNG"}, {"KOR"}),
+        ("The Security Council condemned the coup in Niger.", "ACCUSE", {"IGO"}, {"NER"}),
+        ("Turkey's parliament approved Sweden's bid to join NATO.", "SUPPORT", {"TUR"}, {"SWE"}),
+        ("North Korea fired two ballistic missiles into the sea.", "MOBILIZE", {"PRK"}, set()),
+        ("The Taliban banned women from working for charities.", "COERCE", {"AFG"}, {"AFG"}),
+        ("The IMF approved a $3 billion loan for Pakistan.", "AID", {"IGO"}, {"PAK"}),
+        ("Venezuela released six American prisoners.", "RETREAT", {"VEN"}, {"USA"}),
     ],
 )
 def test_type_source_target(coder, text: str, event: str, source: set, target: set) -> None:

@@ -282,7 +282,15 @@ def _search(
         if token.i in seen or token.i in source_tokens:
             continue
         seen.add(token.i)
-        if token.dep_ == "prep" and token.lower_ not in preps:
+        # "condemned the coup in Niger": a place qualifying the object names the target of
+        # verbal conflict; a place where the verb happens does not.
+        object_place = (
+            token.dep_ == "prep"
+            and token.lower_ == "in"
+            and token.head.pos_ in ("NOUN", "PROPN")
+            and trigger.pattern.event in ("ACCUSE", "REJECT", "REQUEST")
+        )
+        if token.dep_ == "prep" and token.lower_ not in preps and not object_place:
             continue
         if token.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and not is_purpose(token):
             continue
