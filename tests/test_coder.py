@@ -216,3 +216,17 @@ def test_a_warning_of_force_is_a_threat_otherwise_disapproval(coder) -> None:
     threat = one("Iran warned that it would retaliate against Israel.", "THREATEN")
     assert codes(threat.target) == {"ISR"} and threat.cameo == "138"
     assert one("China warned Japan against interference.", "ACCUSE").cameo == "110"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Iranian football team beat Japan 2-1 in the final.",
+        "Police said the fire at the Kabul market killed three people.",
+        "The minister said the economy grew by 3 percent last year.",
+        "The company fired 200 workers in Germany.",
+        "The French president called the decision historic.",
+    ],
+)
+def test_not_political_events(coder, text: str) -> None:
+    assert events(text) == []

@@ -289,7 +289,9 @@ class Coder:
             reporter_tok = reporter_of(trigger.clause_verb)
             reporter = None
             if reporter_tok is not None:
-                found = self._resolve(reporter_tok, replace(base, speaker=speaker))
+                found = self._resolve(
+                    reporter_tok, replace(base, speaker=speaker, sentence_country=country)
+                )
                 reporter = next((a for a in found if a.code or a.name), None)
             ctx = replace(base, speaker=speaker, reporter=reporter, sentence_country=country)
             sctx = SentenceContext(

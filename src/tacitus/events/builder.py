@@ -27,6 +27,16 @@ SOURCELESS_OK = frozenset({"ASSAULT", "COERCE"})
 # Verbal and material conflict aimed at nobody is no event ("expressed concern over the situation").
 NEEDS_TARGET = frozenset({"ACCUSE", "THREATEN", "SANCTION", "COERCE", "ASSAULT"})
 PLACE_PREPS = frozenset({"in", "at", "near", "inside", "outside"})
+WEAPON_NOUNS = frozenset(
+    {"bombing", "bomb", "blast", "explosion", "attack", "strike", "airstrike", "shelling", "missile",
+     "rocket", "shell", "mine", "gunfire", "shooting", "ambush", "raid", "drone", "grenade",
+     "bomber", "barrage", "mortar", "artillery", "sniper", "gunman", "gunmen", "assailant"}
+)  # fmt: skip
+# Sport is not politics: "the Iranian team beat Japan 2-1".
+SPORTS_WORDS = frozenset(
+    {"team", "squad", "club", "player", "players", "athlete", "athletes", "side", "striker",
+     "goalkeeper", "coach", "champion", "champions", "olympian", "olympians"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -189,6 +199,8 @@ def build_event(
     if inner is not None and not target:
         target = find_target(inner, source_tokens, resolve_fn, is_candidate, source)  # type: ignore[arg-type]
     target = [a for a in target if not any(_same_actor(a, s) for s in source)]
+    if source_token is not None and source_token.lemma_.lower() in SPORTS_WORDS:
+        return None
     coded_source = [a for a in source if a.code]
     if not coded_source:
         # "Three Iraqi civilians were killed": no attacker named, the victims are the target;
@@ -196,8 +208,9 @@ def build_event(
         patient = None
         if pattern.event in SOURCELESS_OK:
             patient = passive_patient(verb)
-            # "A roadside bombing killed one U.S. soldier": a subject that is no actor.
-            if patient is None and any(c.dep_ == "nsubj" for c in verb.children):
+            # "A roadside bombing killed one U.S. soldier": the weapon as subject, no actor.
+            weapon = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if patient is None and weapon is not None and weapon.lemma_.lower() in WEAPON_NOUNS:
                 patient = next((c for c in verb.children if c.dep_ == "dobj"), None)
         found = resolve_fn(patient) if patient is not None else []  # type: ignore[operator]
         target = [a for a in found if a.code]
