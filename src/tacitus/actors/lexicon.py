@@ -78,7 +78,10 @@ class ActorLexicon:
     def _add(
         self, matcher: PhraseMatcher, nlp: Language, key: str, entry: Entry, phrases: Iterable[str]
     ) -> None:
-        texts = sorted({_strip_the(p).strip() for p in phrases if p and p.strip()})
+        unique = {_strip_the(p).strip() for p in phrases if p and p.strip()}
+        # News writes the apostrophe both ways: "People's Republic", "People’s Republic".
+        unique |= {t.replace("'", "\u2019") for t in unique if "'" in t}
+        texts = sorted(unique)
         if not texts:
             return
         self._entries[key] = (*self._entries.get(key, ()), entry)

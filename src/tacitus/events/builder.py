@@ -32,6 +32,12 @@ WEAPON_NOUNS = frozenset(
      "rocket", "shell", "mine", "gunfire", "shooting", "ambush", "raid", "drone", "grenade",
      "bomber", "barrage", "mortar", "artillery", "sniper", "gunman", "gunmen", "assailant"}
 )  # fmt: skip
+# Things that do not act, even when a country owns them: "Japan's Constitution forbids".
+NON_AGENTS = frozenset(
+    {"constitution", "law", "currency", "economy", "export", "import", "market", "price",
+     "budget", "population", "territory", "border", "history", "culture", "language",
+     "weather", "climate", "geography", "debt", "inflation", "growth", "rule", "charter"}
+)  # fmt: skip
 # Sport is not politics: "the Iranian team beat Japan 2-1".
 SPORTS_WORDS = frozenset(
     {"team", "squad", "club", "player", "players", "athlete", "athletes", "side", "striker",
@@ -199,14 +205,14 @@ def build_event(
     if inner is not None and not target:
         target = find_target(inner, source_tokens, resolve_fn, is_candidate, source)  # type: ignore[arg-type]
     target = [a for a in target if not any(_same_actor(a, s) for s in source)]
-    if source_token is not None and source_token.lemma_.lower() in SPORTS_WORDS:
+    if source_token is not None and source_token.lemma_.lower() in SPORTS_WORDS | NON_AGENTS:
         return None
     coded_source = [a for a in source if a.code]
     if not coded_source:
         # "Three Iraqi civilians were killed": no attacker named, the victims are the target;
         # a place the passive clause mentions ("imprisoned in Russia") is not.
         patient = None
-        if pattern.event in SOURCELESS_OK:
+        if pattern.event in SOURCELESS_OK and not any(c.dep_ == "neg" for c in verb.children):
             patient = passive_patient(verb)
             # "A roadside bombing killed one U.S. soldier": the weapon as subject, no actor.
             weapon = next((c for c in verb.children if c.dep_ == "nsubj"), None)

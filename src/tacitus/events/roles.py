@@ -98,7 +98,7 @@ def controlling_subject(verb: Token) -> Token | None:
             # "militiamen armed with...", "troops attacking X": the noun described acts;
             # "the plan finalized between X and Y" (past participle) names no actor;
             # "issued a statement demanding ...": whoever issued the statement.
-            if node.tag_ not in ("VBG", "VBD"):
+            if node.tag_ != "VBG":
                 return None
             if node.head.lemma_.lower() in DOCUMENT_NOUNS and node.head.head != node.head:
                 node = node.head.head
