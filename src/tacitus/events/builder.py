@@ -38,10 +38,14 @@ NON_AGENTS = frozenset(
      "budget", "population", "territory", "border", "history", "culture", "language",
      "weather", "climate", "geography", "debt", "inflation", "growth", "rule", "charter"}
 )  # fmt: skip
-# Sport is not politics: "the Iranian team beat Japan 2-1".
+# Sport is not politics: "the Iranian football team beat Japan 2-1".
 SPORTS_WORDS = frozenset(
-    {"team", "squad", "club", "player", "players", "athlete", "athletes", "side", "striker",
-     "goalkeeper", "coach", "champion", "champions", "olympian", "olympians"}
+    {"squad", "club", "player", "players", "athlete", "athletes", "striker", "goalkeeper",
+     "coach", "champion", "champions", "olympian", "olympians", "footballer", "footballers"}
+)  # fmt: skip
+SPORTS = frozenset(
+    {"football", "soccer", "basketball", "cricket", "hockey", "rugby", "volleyball", "tennis",
+     "olympic", "baseball", "handball", "futsal"}
 )  # fmt: skip
 
 
@@ -205,7 +209,10 @@ def build_event(
     if inner is not None and not target:
         target = find_target(inner, source_tokens, resolve_fn, is_candidate, source)  # type: ignore[arg-type]
     target = [a for a in target if not any(_same_actor(a, s) for s in source)]
-    if source_token is not None and source_token.lemma_.lower() in SPORTS_WORDS | NON_AGENTS:
+    if source_token is not None and (
+        source_token.lemma_.lower() in SPORTS_WORDS | NON_AGENTS
+        or any(t.lemma_.lower() in SPORTS for t in source_token.subtree)
+    ):
         return None
     coded_source = [a for a in source if a.code]
     if not coded_source:

@@ -42,6 +42,13 @@ IN_PLACE_EVENTS = frozenset(
     }
 )
 PLACE_PREPS = frozenset({"in", "inside", "near"})
+# Acts whose place names their author: "condemned the coup in Niger" (not "the situation in X").
+BAD_ACTS = frozenset(
+    {"coup", "crackdown", "violence", "attack", "attacks", "killing", "killings", "invasion",
+     "occupation", "abuse", "abuses", "violation", "violations", "repression", "massacre",
+     "bombing", "bombings", "arrest", "arrests", "execution", "executions", "aggression",
+     "persecution", "torture", "shelling", "offensive", "incursion", "annexation", "test"}
+)  # fmt: skip
 # Verbal events whose clause complement names the target: "demanded that the US cancel ...".
 CLAUSE_TARGET_EVENTS = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -287,7 +294,7 @@ def _search(
         object_place = (
             token.dep_ == "prep"
             and token.lower_ == "in"
-            and token.head.pos_ in ("NOUN", "PROPN")
+            and token.head.lemma_.lower() in BAD_ACTS
             and trigger.pattern.event in ("ACCUSE", "REJECT", "REQUEST")
         )
         if token.dep_ == "prep" and token.lower_ not in preps and not object_place:

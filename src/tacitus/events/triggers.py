@@ -125,9 +125,11 @@ def _objects(verb: Token) -> list[Token]:
     objs = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
     for obj in list(objs):
         objs.extend(c for c in obj.conjuncts if c.i > obj.i)
-        # "25,000 tons of food aid", "$50,000 worth of goods": the measured noun counts.
+        # "25,000 tons of food aid", "$50,000 worth of goods", "$50 million in aid": the
+        # measured noun counts.
+        measured = obj.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL") or obj.like_num
         for prep in obj.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
+            if prep.dep_ == "prep" and (prep.lower_ == "of" or (measured and prep.lower_ == "in")):
                 objs.extend(c for c in prep.children if c.dep_ == "pobj")
     # "hold a phone conversation" parses fine; "hold talks" is sometimes a compound chain.
     return objs
