@@ -222,7 +222,15 @@ def find_target(
             actors = [a for a in resolve(patient) if a.code]
             if actors:
                 return actors
-    if trigger.pattern.event == "THREATEN" or trigger.pattern.intent:
+    conditional = trigger.pattern.event in (
+        "THREATEN",
+        "ASSAULT",
+        "COERCE",
+        "SANCTION",
+        "PROTEST",
+        "MOBILIZE",
+    )
+    if conditional or trigger.pattern.intent:
         # "threatened to X unless Baghdad accepted...": the condition names whom it is aimed at.
         for token in verb.subtree:
             if token.dep_ == "advcl" and any(
