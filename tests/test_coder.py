@@ -230,3 +230,24 @@ def test_a_warning_of_force_is_a_threat_otherwise_disapproval(coder) -> None:
 )
 def test_not_political_events(coder, text: str) -> None:
     assert events(text) == []
+
+
+def test_an_article_that_breaks_the_coder_costs_only_itself(coder, monkeypatch) -> None:
+    from tacitus.records import Article
+
+    original = coder.code_doc
+
+    def flaky(doc, article, problem=None):  # type: ignore[no-untyped-def]
+        if article.id == "bad":
+            raise RuntimeError("boom")
+        return original(doc, article, problem)
+
+    monkeypatch.setattr(coder, "code_doc", flaky)
+    articles = [
+        Article(id="bad", text="Germany criticized Poland.", published=DAY),
+        Article(id="good", text="France praised Italy.", published=DAY),
+    ]
+    results = list(coder.code(articles))
+    assert [r.article.id for r in results] == ["bad", "good"]
+    assert results[0].problem and "boom" in results[0].problem and not results[0].events
+    assert results[1].events

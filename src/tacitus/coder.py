@@ -176,7 +176,7 @@ class Coder:
             try:
                 yield self.code_doc(doc, article, problem)
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
-                logger.exception("coding %s failed", article.id)
+                logger.debug("coding %s failed", article.id, exc_info=True)
                 reason = f"the coder failed on this article ({type(exc).__name__}: {exc}); please report it"
                 yield CodedArticle(article, (), (), (), reason)
         while skipped:
