@@ -63,7 +63,10 @@ def test_other_formats(coder, tmp_path: Path, fmt: str) -> None:
         assert json.loads(body)[0]["event"] == "ASSAULT"
     elif fmt == "csv":
         header, row = body.splitlines()[:2]
-        assert header.startswith("id,article_id,date,event") and "ASSAULT" in row
+        assert (
+            header.startswith("id,article_id,date,date_precision,source_country")
+            and "ASSAULT" in row
+        )
     else:
         assert "ASSAULT" in body
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tacitus.cli import main
+from tacitus.cli.options import dictionary_options
 from tacitus.cli.output import EventWriter, echo_problem
 from tacitus.ingest import ReadProblem, read_inputs
 from tacitus.records import Article
@@ -81,18 +82,7 @@ def _load_coder(settings: Settings) -> Coder:
     type=click.Path(dir_okay=True, writable=True),
     help="Output file (or folder with --engine dask).",
 )
-@click.option(
-    "--actors",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra actor dictionary (YAML or JSONL).",
-)
-@click.option(
-    "--patterns",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra pattern dictionary (YAML or JSONL).",
-)
+@dictionary_options
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (with --engine dask).")
 @click.option(

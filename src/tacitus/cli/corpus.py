@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from tacitus.cli import main
+from tacitus.cli.options import dictionary_options
 from tacitus.store import Store, StoreError
 
 DB_OPTION = click.option(
@@ -86,18 +87,7 @@ def _code(value: str) -> str:
     default=None,
     help="Days between two reports of one event for them to merge (default 2).",
 )
-@click.option(
-    "--actors",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra actor dictionary (YAML or JSONL).",
-)
-@click.option(
-    "--patterns",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra pattern dictionary (YAML or JSONL).",
-)
+@dictionary_options
 def ingest_command(
     inputs: tuple[str, ...],
     db: str,

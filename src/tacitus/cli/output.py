@@ -12,76 +12,9 @@ import click
 
 from tacitus.records import Event
 
-FLAT_COLUMNS = [
-    "id",
-    "article_id",
-    "date",
-    "event",
-    "mode",
-    "cameo",
-    "quad_class",
-    "goldstein",
-    "source_code",
-    "source_sector",
-    "source_name",
-    "source_text",
-    "target_code",
-    "target_sector",
-    "target_name",
-    "target_text",
-    "negated",
-    "future",
-    "hypothetical",
-    "historical",
-    "said_by",
-    "according_to",
-    "in_quote",
-    "confidence",
-    "rule",
-    "mentions",
-    "text",
-]
-
 
 def echo_problem(message: str) -> None:
     click.echo(f"tacitus: {message}", err=True)
-
-
-def _join(values: list[Any]) -> str:
-    return ";".join("" if v is None else str(v) for v in values)
-
-
-def flat_row(event: Event) -> dict[str, Any]:
-    m, a = event.modality, event.attribution
-    return {
-        "id": event.id,
-        "article_id": event.article_id,
-        "date": event.date,
-        "event": event.event,
-        "mode": event.mode,
-        "cameo": event.cameo,
-        "quad_class": event.quad_class,
-        "goldstein": event.goldstein,
-        "source_code": _join([x.code for x in event.source]),
-        "source_sector": _join([x.sector for x in event.source]),
-        "source_name": _join([x.name for x in event.source]),
-        "source_text": _join([x.text for x in event.source]),
-        "target_code": _join([x.code for x in event.target]),
-        "target_sector": _join([x.sector for x in event.target]),
-        "target_name": _join([x.name for x in event.target]),
-        "target_text": _join([x.text for x in event.target]),
-        "negated": m.negated,
-        "future": m.future,
-        "hypothetical": m.hypothetical,
-        "historical": m.historical,
-        "said_by": (a.said_by.name or a.said_by.text) if a.said_by else None,
-        "according_to": a.according_to,
-        "in_quote": a.in_quote,
-        "confidence": event.confidence,
-        "rule": event.rule,
-        "mentions": event.mentions,
-        "text": event.text,
-    }
 
 
 def _actor_label(actors: Any) -> str:
@@ -113,7 +46,12 @@ class EventWriter:
             except OSError as exc:
                 raise click.ClickException(f"cannot write {self.out}: {exc.strerror}") from None
         if self.fmt == "csv":
-            self._csv = csv.DictWriter(self._fh, fieldnames=FLAT_COLUMNS)
+            from tacitus.export import csv_columns  # pyarrow: imported only when needed
+
+            # The same flat columns as `tacitus export --format csv`.
+            self._csv = csv.DictWriter(
+                self._fh, fieldnames=csv_columns(merged=False), extrasaction="ignore"
+            )
             self._csv.writeheader()
         elif self.fmt == "json":
             self._fh.write("[")
@@ -127,7 +65,9 @@ class EventWriter:
                 ("\n" if self._first else ",\n") + json.dumps(event.to_dict(), ensure_ascii=False)
             )
         elif self.fmt == "csv":
-            self._csv.writerow(flat_row(event))
+            from tacitus.export import flat_row
+
+            self._csv.writerow(flat_row(event.to_dict(), merged=False))
         else:
             self._rows.append(event)
         self._first = False
