@@ -251,3 +251,12 @@ def test_an_article_that_breaks_the_coder_costs_only_itself(coder, monkeypatch) 
     assert [r.article.id for r in results] == ["bad", "good"]
     assert results[0].problem and "boom" in results[0].problem and not results[0].events
     assert results[1].events
+
+
+def test_not_ruling_out_force_is_a_threat(coder) -> None:
+    threat = one("Russia has not ruled out military action against Georgia.", "THREATEN")
+    assert codes(threat.source) == {"RUS"} and codes(threat.target) == {"GEO"}
+
+
+def test_what_is_ruled_out_is_not_an_event(coder) -> None:
+    assert [e.event for e in events("Germany ruled out sending troops to Ukraine.")] == ["REJECT"]

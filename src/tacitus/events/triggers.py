@@ -115,10 +115,13 @@ def object_scope(verb: Token, obj: Token | None) -> list[Token]:
 
 
 def is_purpose(clause: Token) -> bool:
-    """An infinitive clause of purpose: "... to protest X", "sworn to fight"."""
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children) and not any(
-        c.dep_ in ("nsubj", "nsubjpass") for c in clause.children
-    )
+    """A clause that completes its verb: an infinitive of purpose ("... to protest X",
+    "sworn to fight") or a gerund right after it ("ruled out sending troops")."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in clause.children):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+        return True
+    return clause.tag_ == "VBG" and 0 < clause.i - clause.head.i <= 2
 
 
 def _objects(verb: Token) -> list[Token]:
