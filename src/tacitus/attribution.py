@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
-
-from tacitus.records import Actor
 
 SPEECH_VERBS = frozenset(
     {"say", "tell", "add", "note", "state", "declare", "announce", "stress", "emphasize",
@@ -191,6 +188,3 @@ def according_to(sent: Span) -> str | None:
                 if rest:
                     return sent.doc[rest[0].i : rest[-1].i + 1].text
     return None
-
-
-Resolver = Callable[[Token], list[Actor]]

@@ -9,7 +9,7 @@ from spacy.tokens import Span, Token
 
 from tacitus.attribution import according_to, attribution_phrase, reporting_verb, subject_of
 from tacitus.dates import resolve_date
-from tacitus.events.roles import find_target, passive_patient, source_of
+from tacitus.events.roles import IsCandidate, Resolve, find_target, passive_patient, source_of
 from tacitus.events.triggers import Trigger, complement_tokens, is_purpose
 from tacitus.modality import modality_of
 from tacitus.ontology import cameo_table, quad_class
@@ -176,12 +176,11 @@ def build_event(
     inner: Trigger | None,
     ctx: SentenceContext,
     *,
-    resolve: object,
-    is_candidate: object,
+    resolve: Resolve,
+    is_candidate: IsCandidate,
     reporter_actor: Actor | None,
     gazetteer: Gazetteer,
 ) -> Event | None:
-    resolve_fn = resolve  # typed loosely to keep the signature readable
     verb = trigger.clause_verb
     pattern = trigger.pattern
     if pattern.source == "reporter":
@@ -191,7 +190,7 @@ def build_event(
         source = [reporter_actor]
     else:
         source_token = source_of(trigger)
-        source = resolve_fn(source_token) if source_token is not None else []  # type: ignore[operator]
+        source = resolve(source_token) if source_token is not None else []
         source = [a for a in source if a.code or a.name]
     if not source and ctx.in_quote and ctx.speaker is not None and trigger.kind == "adj":
         source = [ctx.speaker]
@@ -200,14 +199,14 @@ def build_event(
         subj = subject_of(verb)
         if subj is not None and subj.lower_ in ("we", "i", "us"):
             return None  # "we must do more" states one's own duty, asks nothing of others
-        found = resolve_fn(subj) if subj is not None else []  # type: ignore[operator]
+        found = resolve(subj) if subj is not None else []
         target = [a for a in found if a.code]
     else:
-        target = find_target(trigger, source_tokens, resolve_fn, is_candidate, source)  # type: ignore[arg-type]
+        target = find_target(trigger, source_tokens, resolve, is_candidate, source)
     if pattern.target == "ccomp_subject" and not target:
         return None
     if inner is not None and not target:
-        target = find_target(inner, source_tokens, resolve_fn, is_candidate, source)  # type: ignore[arg-type]
+        target = find_target(inner, source_tokens, resolve, is_candidate, source)
     target = [a for a in target if not any(_same_actor(a, s) for s in source)]
     if source_token is not None and (
         source_token.lemma_.lower() in SPORTS_WORDS | NON_AGENTS
@@ -225,7 +224,7 @@ def build_event(
             weapon = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if patient is None and weapon is not None and weapon.lemma_.lower() in WEAPON_NOUNS:
                 patient = next((c for c in verb.children if c.dep_ == "dobj"), None)
-        found = resolve_fn(patient) if patient is not None else []  # type: ignore[operator]
+        found = resolve(patient) if patient is not None else []
         target = [a for a in found if a.code]
         if not target:
             return None
@@ -254,7 +253,6 @@ def build_event(
         confidence -= 0.1
     if any(a.text.lower() in ("he", "she", "it", "they", "we") for a in source):
         confidence -= 0.1
-    reporter = reporting_verb(verb)
     said_by = ctx.speaker if ctx.in_quote else reporter_actor
     attribution = Attribution(
         said_by=said_by, according_to=according_to(ctx.sent), in_quote=ctx.in_quote
@@ -271,7 +269,6 @@ def build_event(
         + (f"+{inner.pattern.id}" if inner is not None else "")
         + ("+negated" if absorbed else "")
     )
-    del reporter
     return Event(
         id=event_id(ctx.article_id, sent_start, event, src_key, tgt_key),
         article_id=ctx.article_id,
