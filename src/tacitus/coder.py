@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from spacy.tokens import Doc, Span, Token
 
@@ -310,8 +310,8 @@ class Coder:
                 trigger,
                 inner_list[0] if inner_list else None,
                 sctx,
-                resolve=lambda tok, c=ctx: self._resolve(tok, c),
-                is_candidate=lambda tok, c=ctx: self.resolver.is_candidate(tok, c),
+                resolve=partial(self.resolver.resolve, ctx=ctx),
+                is_candidate=partial(self.resolver.is_candidate, ctx=ctx),
                 reporter_actor=reporter,
                 gazetteer=self.gazetteer,
             )
