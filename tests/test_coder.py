@@ -52,6 +52,9 @@ def codes(actors: tuple) -> set[str | None]:
         ("The Taliban banned women from working for charities.", "COERCE", {"AFG"}, {"AFG"}),
         ("The IMF approved a $3 billion loan for Pakistan.", "AID", {"IGO"}, {"PAK"}),
         ("Venezuela released six American prisoners.", "RETREAT", {"VEN"}, {"USA"}),
+        ("Iraqi police were put on high alert ahead of the vote.", "MOBILIZE", {"IRQ"}, set()),
+        ("Kosovo warned Serbia of consequences.", "THREATEN", {"XKX"}, {"SRB"}),
+        ("The EU froze talks on Turkey's membership.", "SANCTION", {"IGO"}, {"TUR"}),
     ],
 )
 def test_type_source_target(coder, text: str, event: str, source: set, target: set) -> None:
