@@ -277,10 +277,11 @@ class ActorResolver:
         owned = any(t.dep_ == "poss" and t.pos_ == "PRON" for t in tokens)
         # "the leaders", "the parties": a group of officials is no one country's.
         group = head.tag_ in ("NNS", "NNPS") and (role is not None or sector in ("GOV", "PTY"))
-        if code is None and not owned and not group and (sector or name) and ctx.sentence_country:
+        if code is None and not owned and not group and sector and ctx.sentence_country:
             # "Judge X opened an inquiry into Chilean officials": one country in the sentence
             # (after the article's own office holders; never for "my administration",
-            # whose owner is the speaker).
+            # whose owner is the speaker, nor for a bare unknown name: "Adviser Sullivan
+            # thanked the South Africans" says nothing of Sullivan's country).
             code = ctx.sentence_country
         if code is None and name is None and sector is None:
             return None
