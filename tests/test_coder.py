@@ -263,3 +263,13 @@ def test_not_ruling_out_force_is_a_threat(coder) -> None:
 
 def test_what_is_ruled_out_is_not_an_event(coder) -> None:
     assert [e.event for e in events("Germany ruled out sending troops to Ukraine.")] == ["REJECT"]
+
+
+def test_both_sides_and_a_dateline_place(coder) -> None:
+    text = (
+        "Armenian Prime Minister Nikol Pashinyan accused Azerbaijani President Ilham Aliyev of "
+        "lying. In Brussels, the European Union urged both sides to avoid escalation."
+    )
+    found = one(text, "REQUEST", dt.date(2024, 3, 6))
+    assert codes(found.source) == {"IGO"}
+    assert codes(found.target) == {"ARM", "AZE"}

@@ -267,10 +267,12 @@ def find_target(
         # "evacuate settlements in the Gaza Strip": where it happens is whom it hits; the
         # place stands for its country, not for a government seated there.
         def as_place(token: Token) -> list[Actor]:
-            found = resolve(token)
             if token.dep_ == "pobj" and token.head.lower_ in PLACE_PREPS:
+                if token.i < verb.i:
+                    return []  # "In Brussels, the EU urged ...": where it was said, not to whom
+                found = resolve(token)
                 return [replace(a, sector=None) if a.name is None else a for a in found]
-            return found
+            return resolve(token)
 
         return _search(
             trigger, source_tokens, as_place, is_candidate, source, TARGET_PREPS | PLACE_PREPS
