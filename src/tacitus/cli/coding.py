@@ -184,7 +184,7 @@ def quotes_command(inputs: tuple[str, ...], published: str | None, fmt: str) -> 
                     quote.article_id, speaker, quote.text[:120], quote.attribution_text or ""
                 )
     if fmt == "table":
-        Console().print(table)
+        Console(width=None if sys.stdout.isatty() else 160).print(table)
     if counter.articles == 0:
         echo_problem("nothing could be read")
         sys.exit(1)
