@@ -273,3 +273,21 @@ def test_both_sides_and_a_dateline_place(coder) -> None:
     found = one(text, "REQUEST", dt.date(2024, 3, 6))
     assert codes(found.source) == {"IGO"}
     assert codes(found.target) == {"ARM", "AZE"}
+
+
+def test_a_denied_clause_is_negated(coder) -> None:
+    found = one("The Chinese embassy denied that Beijing had supplied weapons to Russia.", "AID")
+    assert found.modality.negated
+
+
+def test_expected_to_visit_is_a_future_meeting(coder) -> None:
+    found = one("The Kenyan president is expected to visit Uganda on Friday.", "AGREE")
+    assert found.modality.future and found.cameo == "036"
+    assert codes(found.source) == {"KEN"} and codes(found.target) == {"UGA"}
+
+
+def test_never_recognizing_is_a_rejection(coder) -> None:
+    found = one(
+        '"We will never recognize the annexation," the Ukrainian foreign minister said.', "REJECT"
+    )
+    assert found.attribution.in_quote and codes(found.source) == {"UKR"}

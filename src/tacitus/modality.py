@@ -12,6 +12,10 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "should", "must"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
 FAILURE_VERBS = frozenset({"fail", "refuse", "decline", "cease", "stop"})
+# "denied that Beijing had supplied weapons": the denied clause did not happen, says the source.
+DENIAL_VERBS = frozenset({"deny", "dismiss", "refute", "reject"})
+# "is expected to visit", "is scheduled to meet": what is planned lies ahead.
+PLANNED_HEADS = frozenset({"expect", "schedule", "slate", "set", "due", "plan"})
 NEGATORS = frozenset({"not", "n't", "never", "no"})
 
 
@@ -26,6 +30,8 @@ def is_negated(verb: Token, trigger: Token, obj: Token | None) -> bool:
         ):
             return True
     if obj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in obj.children):
+        return True
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DENIAL_VERBS:
         return True
     node = verb
     for _ in range(3):
@@ -87,7 +93,9 @@ def modality_of(
     chain_aux = set(aux)
     if verb.dep_ in ("xcomp", "conj") and verb.head != verb:
         chain_aux |= _aux_words(verb.head)
-    going_to = verb.dep_ == "xcomp" and verb.head.lower_ == "going"
+    going_to = verb.dep_ == "xcomp" and (
+        verb.head.lower_ == "going" or verb.head.lemma_.lower() in PLANNED_HEADS
+    )
     future = bool(chain_aux & FUTURE_AUX) or going_to or intent
     hypothetical = is_conditional(verb) or bool(chain_aux & HYPOTHETICAL_AUX)
     if "would" in chain_aux:

@@ -25,7 +25,21 @@ NOMINAL_DEPS = frozenset(
 # Verbs whose passive subject is the one committing ("Vietnam is committed to ...").
 # ... and "troops were put on alert": the troops are the ones mobilized.
 STATIVE_PASSIVES = frozenset(
-    {"commit", "prepare", "determine", "dedicate", "resolve", "oblige", "poise", "put", "place"}
+    {
+        "commit",
+        "prepare",
+        "determine",
+        "dedicate",
+        "resolve",
+        "oblige",
+        "poise",
+        "put",
+        "place",
+        "expect",
+        "schedule",
+        "slate",
+        "set",
+    }
 )
 # Events whose target may be where they happen: "evacuated settlements in the Gaza Strip".
 IN_PLACE_EVENTS = frozenset(
