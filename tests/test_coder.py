@@ -291,3 +291,10 @@ def test_never_recognizing_is_a_rejection(coder) -> None:
         '"We will never recognize the annexation," the Ukrainian foreign minister said.', "REJECT"
     )
     assert found.attribution.in_quote and codes(found.source) == {"UKR"}
+
+
+def test_passive_retreat_without_agent_is_done_by_its_subject(coder) -> None:
+    found = one("Israeli troops were withdrawn from Gaza.", "RETREAT")
+    assert codes(found.source) == {"ISR"}
+    disarmed = one("Hundreds of Colombian rebels were disarmed by the army.", "RETREAT")
+    assert [a.sector for a in disarmed.target] == ["REB"]

@@ -39,6 +39,15 @@ STATIVE_PASSIVES = frozenset(
         "schedule",
         "slate",
         "set",
+        "demobilize",
+        "demobilise",
+        "disarm",
+        "disband",
+        "withdraw",
+        "redeploy",
+        "mobilize",
+        "mobilise",
+        "deploy",
     }
 )
 # Events whose target may be where they happen: "evacuated settlements in the Gaza Strip".
@@ -231,7 +240,8 @@ def find_target(
                 if subj is not None:
                     return [a for a in resolve(subj) if a.code]
         return []
-    if trigger.kind == "verb" and _is_passive(verb) and verb.lemma_.lower() not in STATIVE_PASSIVES:
+    patient_acts = verb.lemma_.lower() in STATIVE_PASSIVES and _passive_agent(verb) is None
+    if trigger.kind == "verb" and _is_passive(verb) and not patient_acts:
         patient = passive_patient(verb)
         if patient is not None and patient.i not in source_tokens:
             actors = [a for a in resolve(patient) if a.code]
