@@ -298,3 +298,18 @@ def test_passive_retreat_without_agent_is_done_by_its_subject(coder) -> None:
     assert codes(found.source) == {"ISR"}
     disarmed = one("Hundreds of Colombian rebels were disarmed by the army.", "RETREAT")
     assert [a.sector for a in disarmed.target] == ["REB"]
+
+
+def test_a_bilateral_gesture_goes_to_the_articles_other_party(coder) -> None:
+    text = (
+        "The presidents of Egypt and Sudan held talks on Monday. "
+        "The Egyptian president voiced readiness to sign the cooperation agreement."
+    )
+    found = [e for e in events(text) if e.event in ("AGREE", "SUPPORT") and "readiness" in e.text]
+    assert found and codes(found[0].target) == {"SDN"}
+    assert "article-partner" in found[0].rule
+
+
+def test_ability_is_hypothetical(coder) -> None:
+    found = one("Iran can attack Israel within minutes.", "ASSAULT")
+    assert found.modality.hypothetical

@@ -31,10 +31,10 @@ from tacitus.events.builder import (
     is_inner,
     reporter_of,
 )
-from tacitus.events.triggers import PatternBook, find_triggers
+from tacitus.events.triggers import PatternBook, Trigger, complement_tokens, find_triggers
 from tacitus.nlp import load_model
 from tacitus.places import get_gazetteer
-from tacitus.records import Actor, Article, Event, Quote
+from tacitus.records import Actor, Article, Event, Quote, event_id
 from tacitus.settings import DEFAULT_SETTINGS, Settings
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,11 @@ _ENGLISH_CUES = frozenset(
 ARGUMENT_DEPS = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "attr", "conj", "poss", "ROOT"}
 )
+# Words that make a gesture bilateral: it concerns what two parties share.
+BILATERAL = frozenset(
+    {"document", "agreement", "deal", "treaty", "accord", "cooperation", "partnership",
+     "relation", "tie", "roadmap", "memorandum", "bilateral", "pact", "program", "programme"}
+)  # fmt: skip
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
@@ -316,7 +321,46 @@ class Coder:
                 gazetteer=self.gazetteer,
             )
             if event is not None:
-                yield event
+                yield self._with_partner(event, trigger, base.memory)
+
+    @staticmethod
+    def _with_partner(event: Event, trigger: Trigger, memory: ArticleMemory) -> Event:
+        """Remember the article's two parties; give a bilateral gesture its partner.
+
+        "The Iranian president voiced Tehran's readiness to finalize the cooperation
+        document", in a report of an Iran-Russia call, is addressed to Russia: a cooperative
+        act about something bilateral (a document, ties, cooperation) with no target of its
+        own goes to the other party of the article's first exchange.
+        """
+        sides = [a for a in (*event.source, *event.target) if a.code]
+        if memory.dyad is None and len({a.code for a in sides}) == 2 and len(sides) == 2:
+            memory.dyad = (sides[0], sides[1])
+            return event
+        if (
+            memory.dyad is None
+            or event.target
+            or event.reciprocal
+            or event.event not in ("AGREE", "SUPPORT", "COOPERATE")
+            or len(event.source) != 1
+        ):
+            return event
+        codes = [a.code for a in memory.dyad]
+        source = event.source[0]
+        if source.code not in codes or not any(
+            t.lemma_.lower() in BILATERAL for t in complement_tokens(trigger.clause_verb)
+        ):
+            return event
+        partner = memory.dyad[1 - codes.index(source.code)]
+        partner = replace(partner, span=(0, 0), text=partner.name or partner.text)
+        key_s = f"{source.code}-{source.sector}"
+        key_t = f"{partner.code}-{partner.sector}"
+        return replace(
+            event,
+            target=(partner,),
+            id=event_id(event.article_id, event.span[0], event.event, key_s, key_t),
+            confidence=round(max(0.05, event.confidence - 0.15), 2),
+            rule=event.rule + "+article-partner",
+        )
 
 
 @lru_cache(maxsize=4)

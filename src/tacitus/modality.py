@@ -9,7 +9,7 @@ from spacy.tokens import Token
 from tacitus.records import Modality
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "should", "must"})
+HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "should", "must", "can"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
 FAILURE_VERBS = frozenset({"fail", "refuse", "decline", "cease", "stop"})
 # "denied that Beijing had supplied weapons": the denied clause did not happen, says the source.

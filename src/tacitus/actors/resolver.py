@@ -39,6 +39,7 @@ class ArticleMemory:
     by_surname: dict[str, Actor] = field(default_factory=dict)
     by_role: dict[tuple[str, str], Actor] = field(default_factory=dict)
     recent: list[Actor] = field(default_factory=list)  # named people, one per country, latest last
+    dyad: tuple[Actor, Actor] | None = None  # the two parties of the article's first exchange
 
     def remember(self, actor: Actor, role: str | None) -> None:
         if actor.name is None:
