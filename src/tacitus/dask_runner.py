@@ -35,10 +35,10 @@ from tacitus.ingest.base import (
     MAX_TEXT_BYTES,
     Item,
     ReadProblem,
-    article_from_mapping,
     decode_bytes,
     parse_date,
     read_bytes,
+    read_jsonl_text,
 )
 from tacitus.ingest.formats import _GZIP_SUFFIXES, _JSONL_SUFFIXES, GZIP_MAGIC, gunzip
 from tacitus.ingest.warc import looks_like_warc
@@ -372,29 +372,6 @@ def plan_inputs(inputs: Iterable[str], *, partition_size: int = DEFAULT_PARTITIO
 # -- one partition (worker side) -----------------------------------------------------------
 
 
-def _jsonl_records(
-    text: str, where: str, start: int, stop: int, *, first_line: int = 1
-) -> Iterator[Item]:
-    # Mirrors ingest.base.read_jsonl_text (same line numbers, locations and fallback ids)
-    # but parses only this partition's lines.
-    n = -1
-    for lineno, line in enumerate(text.splitlines(), start=first_line):
-        if not line.strip():
-            continue
-        n += 1
-        if n < start:
-            continue
-        if n >= stop:
-            return
-        loc = f"{where}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadProblem(loc, f"malformed JSON ({exc.msg})")
-            continue
-        yield article_from_mapping(obj, loc, f"{Path(where).stem}-{lineno}")
-
-
 def read_segment(segment: Segment, *, published: dt.date | None = None) -> Iterator[Item]:
     """The records of one segment, as the single-machine readers would yield them."""
     if segment.byte_start is not None and segment.byte_stop is not None:
@@ -402,7 +379,7 @@ def read_segment(segment: Segment, *, published: dt.date | None = None) -> Itera
         data = fs.cat_file(root, start=segment.byte_start, end=segment.byte_stop)
         text = data.decode("utf-8", errors="replace")
         count = segment.stop - segment.start
-        yield from _jsonl_records(text, segment.path, 0, count, first_line=segment.line)
+        yield from read_jsonl_text(text, segment.path, stop=count, first_line=segment.line)
         return
     data, problem = _read_file(segment.path)
     if problem is not None or data is None:
@@ -414,7 +391,7 @@ def read_segment(segment: Segment, *, published: dt.date | None = None) -> Itera
     elif isinstance(text, ReadProblem):
         yield text
     else:
-        yield from _jsonl_records(text, segment.path, segment.start, segment.stop)
+        yield from read_jsonl_text(text, segment.path, start=segment.start, stop=segment.stop)
 
 
 def read_partition(

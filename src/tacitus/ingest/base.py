@@ -84,10 +84,20 @@ def looks_like_jsonl(text: str) -> bool:
     return first.lstrip().startswith("{")
 
 
-def read_jsonl_text(text: str, where: str) -> Iterator[Item]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
+def read_jsonl_text(
+    text: str, where: str, *, start: int = 0, stop: int | None = None, first_line: int = 1
+) -> Iterator[Item]:
+    """Articles from JSONL text; records [start, stop) only (counting non-blank lines), so
+    that a Dask partition reads its share with the same line numbers and fallback ids."""
+    n = -1
+    for lineno, line in enumerate(text.splitlines(), start=first_line):
         if not line.strip():
             continue
+        n += 1
+        if n < start:
+            continue
+        if stop is not None and n >= stop:
+            return
         loc = f"{where}:{lineno}"
         try:
             obj = json.loads(line)
