@@ -17,6 +17,7 @@ from tacitus.actors.lexicon import (
     SECTOR,
     TITLE,
     ActorLexicon,
+    Holding,
     Mention,
 )
 from tacitus.places import Gazetteer
@@ -300,7 +301,8 @@ class ActorResolver:
         best = None
         for person in candidates:
             role = self.lexicon.role_on(person, day)
-            if role is not None and (best is None or self._covers(person, day)):
+            in_office = day is None or any(Holding(person, r).covers(day) for r in person.roles)
+            if role is not None and (best is None or in_office):
                 best = (person, role)
         if best is None:
             person = candidates[0]
@@ -310,14 +312,6 @@ class ActorResolver:
         if role.org:
             return "IGO", role.sector, person.name, role.role
         return role.country, role.sector, person.name, role.role
-
-    def _covers(self, person: object, day: dt.date | None) -> bool:
-        roles = getattr(person, "roles", [])
-        return any(
-            (r.start is None or day is None or r.start <= day)
-            and (r.end is None or day is None or day <= r.end)
-            for r in roles
-        )
 
     def _holder(self, code: str, role: str, ctx: Context) -> Actor | None:
         remembered = ctx.memory.by_role.get((code, role))
